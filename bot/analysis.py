@@ -1,0 +1,111 @@
+"""From text to terms: normalise, fix misspellings, stem, and fold synonyms into one term.
+
+The same Analyzer reads patterns when the knowledge base loads and questions when they are
+asked, so both sides always agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .normalise import words as normalised_words
+from .spelling import SpellingCorrector
+from .stemmer import stem
+from .vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A text read three ways: corrected words, their stems, and matching terms
+    (stems with synonym phrases folded into their canonical term)."""
+
+    words: tuple[str, ...]
+    stems: tuple[str, ...]
+    terms: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...] = ()
+    """For each term, the slice of ``words`` it was read from."""
+
+    def words_of(self, wanted: set[str]) -> list[tuple[int, int]]:
+        """The word slices of the terms in ``wanted``."""
+        return [span for term, span in zip(self.terms, self.spans) if term in wanted]
+
+
+def canonical_term(phrase: str) -> str:
+    """The single term a synonym group's first entry becomes ("head and neck" -> "head_and_neck")."""
+    return "_".join(stem(w) for w in normalised_words(phrase))
+
+
+class Analyzer:
+    """Reads text the way the knowledge base was read.
+
+    >>> vocab = Vocabulary(synonyms=(("recur", "come back", "relapse"),))
+    >>> Analyzer(vocab, ["why", "did", "my", "cancer", "come", "back"]).analyse("Why did it relapse?").terms
+    ('whi', 'did', 'it', 'recur')
+    """
+
+    def __init__(self, vocabulary: Vocabulary, known_words: Iterable[str]) -> None:
+        self.vocabulary = vocabulary
+        self._misspellings: dict[str, tuple[str, ...]] = {}
+        for typed, meant in vocabulary.misspellings.items():
+            self._misspellings[" ".join(normalised_words(typed))] = tuple(normalised_words(meant))
+
+        known = Counter(known_words)
+        known.update(vocabulary.words())
+        for meant in self._misspellings.values():
+            known.update(meant)
+        # A misspelling must stay unknown, or the corrector would accept it as a real word.
+        for typed in self._misspellings:
+            known.pop(typed, None)
+        self.speller = SpellingCorrector(known)
+
+        # Synonym phrases, matched on stems so "coming back" and "comes back" meet "come back".
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for group in vocabulary.synonyms:
+            canonical = canonical_term(group[0])
+            for entry in group:
+                stems = tuple(stem(w) for w in normalised_words(entry))
+                if stems:
+                    self._phrases.setdefault(stems[0], []).append((stems, canonical))
+        for options in self._phrases.values():
+            options.sort(key=lambda option: -len(option[0]))
+        self._context = {canonical_term(c) for c in vocabulary.context}
+
+    def correct(self, raw_words: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for word in raw_words:
+            if word in self._misspellings:
+                out.extend(self._misspellings[word])
+            else:
+                out.append(self.speller.correct(word))
+        return out
+
+    def fold(self, stems: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+        """Replace synonym phrases by their canonical term, longest phrase first; also return
+        the slice of stems each term covers."""
+        terms: list[str] = []
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(stems):
+            for phrase, canonical in self._phrases.get(stems[i], ()):
+                if stems[i : i + len(phrase)] == phrase:
+                    terms.append(canonical)
+                    spans.append((i, i + len(phrase)))
+                    i += len(phrase)
+                    break
+            else:
+                terms.append(stems[i])
+                spans.append((i, i + 1))
+                i += 1
+        return tuple(terms), tuple(spans)
+
+    def analyse(self, text: str) -> Analysis:
+        corrected = tuple(self.correct(normalised_words(text)))
+        stems = tuple(stem(w) for w in corrected)
+        terms, spans = self.fold(stems)
+        return Analysis(words=corrected, stems=stems, terms=terms, spans=spans)
+
+    def context_terms(self, terms: Iterable[str]) -> tuple[str, ...]:
+        """The conversation subjects (vocabulary ``context``) among these terms."""
+        return tuple(t for t in dict.fromkeys(terms) if t in self._context)

@@ -1,0 +1,198 @@
+"""The command line: ``python run_bot.py``, ``python -m bot`` and ``recurrence-faq`` all land here.
+
+Errors of our own become one readable line on stderr and an exit code; no traceback.
+Exit codes: 0 success; 1 the command ran and found a problem (check, test, eval); 2 bad usage
+or a knowledge base that does not load; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .errors import BotError
+
+PROG = "run_bot.py"
+
+DESCRIPTION = """\
+A chatbot that answers common questions about cancer that may come back or has come back
+(recurrence), in plain language, with the sources of every answer. It gives general
+information only: it cannot diagnose you or give medical advice. If you have trouble
+breathing, chest pain, heavy bleeding, a fever during treatment, or thoughts of harming
+yourself, call your emergency number now.
+
+With no command, starts the chat. Privacy: by default nothing you type is written anywhere;
+history is kept in memory for this session only (see --history and --log-misses)."""
+
+EPILOG = """\
+examples:
+  run_bot.py                                   chat in the terminal
+  run_bot.py ask "why did my lung cancer come back?"
+  run_bot.py ask --json "whats a recurance"    one answer as JSON, for scripts
+  printf 'q1\\nq2\\n' | run_bot.py --json       one JSON object per line
+  run_bot.py check --strict                    lint the knowledge base (curators)
+  run_bot.py test --coverage                   run tests/conversations/*.yml
+  run_bot.py eval tests/data/questions/patients.tsv --min-accuracy 0.95
+
+exit codes: 0 ok, 1 problems found (check/test/eval), 2 usage or knowledge-base error,
+130 interrupted."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--intents", metavar="FOLDER", type=Path,
+                        help="knowledge base folder to use (default: the shipped intents/)")
+    parser.add_argument("--locale", metavar="NAME",
+                        help="emergency numbers and help lines to use, from the knowledge base's "
+                             "settings (shipped: us, uk; default: us)")
+    chat = parser.add_argument_group("chat options (when no command is given, or with `chat`)")
+    _chat_options(chat)
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chat_parser = commands.add_parser("chat", help="start the chat (the default)",
+                                      description="Start the chat in the terminal.")
+    _chat_options(chat_parser, suppress=True)
+
+    ask = commands.add_parser("ask", help="answer one question and exit",
+                              description="Answer one question and exit.")
+    ask.add_argument("question", nargs="+", help="the question (quote it, or give several words)")
+    ask.add_argument("--json", action="store_true",
+                     help="print the reply as JSON: intent, kind, confidence, text, suggestions, sources")
+    ask.add_argument("--threshold", type=_fraction, metavar="T",
+                     help="confidence needed to answer, 0..1 (default: the engine's)")
+
+    check = commands.add_parser(
+        "check", help="validate and lint a knowledge base",
+        description="Validate a knowledge base and report every problem as `path:line: error|warning: "
+                    "message`. Exits 1 if there are errors (or, with --strict, warnings).")
+    check.add_argument("folder", nargs="?", type=Path, help="knowledge base folder (default: --intents, "
+                       "or the shipped one)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--policy", choices=("auto", "on", "off"), default="auto",
+                       help="shipped-content policy (sources, review dates, reading grade): on, off, "
+                            "or auto = on for the shipped knowledge base only (default)")
+
+    test = commands.add_parser(
+        "test", help="run scripted conversation tests",
+        description="Run scripted question-and-answer tests (YAML) against the knowledge base.")
+    test.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="test files or folders (default: tests/conversations/)")
+    test.add_argument("--coverage", action="store_true", help="also list intents no conversation exercises")
+
+    evaluate = commands.add_parser(
+        "eval", help="measure accuracy on a labelled question file",
+        description="Measure how well the bot answers a labelled file: TSV (question<TAB>expected id; "
+                    "`-` or empty means it should fall back; ids may be joined by |) or YAML.")
+    evaluate.add_argument("file", type=Path, help="labelled questions (.tsv or .yml)")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument("--threshold", type=_fraction, metavar="T", help="override the engine's threshold")
+    evaluate.add_argument("--sweep", action="store_true",
+                          help="print accuracy and off-topic rejection over thresholds 0..1")
+    evaluate.add_argument("--min-accuracy", type=_fraction, metavar="X",
+                          help="exit 1 if accuracy is below X (for CI)")
+    evaluate.add_argument("--failures", action="store_true", help="list every question answered wrongly")
+    return parser
+
+
+def _chat_options(group: argparse._ActionsContainer, suppress: bool = False) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    group.add_argument("--no-color", action="store_true", default=default or False,
+                       help="no colour or bold (also when NO_COLOR is set)")
+    group.add_argument("--history", metavar="FILE", type=Path, default=default,
+                       help="keep the chat's input history in FILE (created private, mode 0600); "
+                            "by default history is kept in memory only")
+    group.add_argument("--json", dest="chat_json", action="store_true", default=default or False,
+                       help="with piped input: one JSON reply per line")
+    group.add_argument("--log-misses", metavar="FILE", type=Path, default=default,
+                       help="append questions the bot could not answer to FILE (JSON lines, mode "
+                            "0600) for curators; off by default because questions are health information")
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
+         stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line; return the exit code."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return int(exc.code or 0)
+    try:
+        return _dispatch(args, stdin, stdout, stderr)
+    except BotError as exc:
+        print(f"{PROG}: error: {exc}", file=stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("", file=stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _load(args: argparse.Namespace, threshold: float | None = None):  # -> Bot
+    from .engine import Bot
+
+    return Bot.load(args.intents, threshold=threshold, locale=args.locale)
+
+
+def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    command = args.command or "chat"
+    if command == "check":
+        from .lint import run_check
+
+        folder = args.folder or args.intents
+        return run_check(folder, strict=args.strict, policy=args.policy, locale=args.locale, out=stdout)
+    if command == "ask":
+        return _ask(_load(args, args.threshold), " ".join(args.question), as_json=args.json, out=stdout)
+    if command == "test":
+        from .conversation_tests import run_tests
+
+        return run_tests(_load(args), args.paths, coverage=args.coverage, out=stdout)
+    if command == "eval":
+        from .evaluate import run_eval
+
+        return run_eval(_load(args), args.file, as_json=args.json, threshold=args.threshold,
+                        sweep=args.sweep, min_accuracy=args.min_accuracy, failures=args.failures,
+                        out=stdout)
+    from .repl import run_chat
+
+    return run_chat(_load(args), stdin=stdin, stdout=stdout, no_color=args.no_color,
+                    history=args.history, as_json=args.chat_json, log_misses=args.log_misses)
+
+
+def _ask(bot, question: str, *, as_json: bool, out: TextIO) -> int:
+    from .render import Style, render_reply, terminal_width
+
+    reply = bot.ask(question)
+    if as_json:
+        out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        related = [i for i in (bot.intent(r) for r in _related(bot, reply)) if i is not None]
+        out.write(render_reply(reply, related=related, width=terminal_width(), style=Style()) + "\n")
+    return 0
+
+
+def _related(bot, reply) -> tuple[str, ...]:
+    intent = bot.intent(reply.intent) if reply.intent else None
+    return intent.related if intent is not None else ()

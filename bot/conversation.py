@@ -1,0 +1,148 @@
+"""A conversation: the memory a chat needs between messages.
+
+- After a clarify or fallback with options, "1", "2"... picks one; "yes" accepts a single
+  "Did you mean ...?"; "no" asks the user to rephrase.
+- A short follow-up keeps the subject of the last answer: after a lung cancer answer, "how is it
+  treated?" is read as being about lung cancer, and "what about breast cancer?" re-asks the last
+  question about breast cancer. Subjects are the vocabulary's ``context`` terms.
+Red flags are checked on every message first, whatever the state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .decide import answer, fallback
+from .model import Reply, Suggestion
+from .normalise import normalise
+
+if TYPE_CHECKING:
+    from .engine import Bot
+
+FOLLOW_UP_MAX_WORDS = 7
+_YES = {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "yes please", "correct", "right",
+        "that is right", "that one", "please"}
+_NO = {"no", "n", "nope", "no thanks", "not really", "neither", "none", "none of them"}
+_CHOICE = re.compile(r"^(?:option |number |no |#)?(\d{1,2})$")
+
+
+class Conversation:
+    """One user's chat with a Bot. Not shared between users; cheap to create.
+
+    >>> from bot import Bot
+    >>> conv = Bot.load().conversation()
+    >>> conv.ask("why did my lung cancer come back?").intent
+    'lung_recurrence_after_surgery'
+    """
+
+    def __init__(self, bot: "Bot") -> None:
+        self.bot = bot
+        self.last: Reply | None = None
+        self._options: tuple[Suggestion, ...] = ()
+        self._subject: tuple[str, ...] = ()        # context terms of the last answered question
+        self._subject_words: str = ""              # ...as the user wrote them
+        self._last_question: str = ""
+
+    def reset(self) -> None:
+        """Forget everything said so far."""
+        self.__init__(self.bot)  # type: ignore[misc]
+
+    def ask(self, message: str) -> Reply:
+        """Answer a message in the context of this conversation."""
+        reply = self._reply(message)
+        self._remember(reply)
+        return reply
+
+    def _reply(self, message: str) -> Reply:
+        if not isinstance(message, str):
+            message = str(message)
+        plain = normalise(message[:200])
+        if self._options and self.bot.red_flag(message) is None:
+            chosen = self._choice(plain)
+            if chosen is not None:
+                return chosen
+        reply = self.bot.ask(message)
+        if reply.kind == "emergency" or not self._subject:
+            return reply
+        contextual = self._with_subject(message)
+        if contextual is None:
+            return reply
+        candidate = self.bot.ask(contextual)
+        if candidate.kind == "answer" and (reply.kind != "answer" or candidate.confidence > reply.confidence):
+            subject = self._subject_words or " ".join(self._subject)
+            return replace(candidate, question=message,
+                           notice=_join(reply.notice, f"(Taking this as a question about {subject}.)"))
+        return reply
+
+    def _choice(self, plain: str) -> Reply | None:
+        number = _CHOICE.match(plain)
+        picked: Suggestion | None = None
+        if number:
+            index = int(number.group(1)) - 1
+            if 0 <= index < len(self._options):
+                picked = self._options[index]
+            else:
+                return replace(self.last, notice=f"Please choose a number from 1 to {len(self._options)}.") \
+                    if self.last else None
+        elif plain in _YES:
+            if len(self._options) == 1:
+                picked = self._options[0]
+            elif self.last is not None:
+                return replace(self.last, notice="Please type the number of the question you mean.")
+        elif plain in _NO:
+            reply = fallback((), self.bot.settings, question=plain)
+            return replace(reply, text="Sorry I got that wrong. Could you ask it in other words?\n"
+                           + reply.text.split("\n", 1)[-1])
+        if picked is None:
+            return None
+        intent = self.bot.intent(picked.intent)
+        assert intent is not None
+        return answer(intent, picked.confidence, question=picked.question)
+
+    def _with_subject(self, message: str) -> str | None:
+        """The message rewritten with the conversation's subject, if it looks like a follow-up."""
+        analysis = self.bot.analyzer.analyse(message)
+        if not analysis.words or len(analysis.words) > FOLLOW_UP_MAX_WORDS:
+            return None
+        subjects = self.bot.analyzer.context_terms(analysis.terms)
+        if not subjects:
+            return f"{message} {self._subject_words}"
+        if set(subjects) == set(self._subject):
+            return None
+        # A new subject in a short message ("what about breast cancer?"): ask the last
+        # question again about it, without the old subject's words.
+        old = self.bot.analyzer.analyse(self._last_question)
+        dropped = {i for start, end in old.words_of(set(self._subject)) for i in range(start, end)}
+        kept = [w for i, w in enumerate(old.words) if i not in dropped]
+        return f"{' '.join(kept)} {message}"
+
+    def _remember(self, reply: Reply) -> None:
+        self.last = reply
+        if reply.kind in ("clarify", "fallback"):
+            self._options = reply.suggestions
+            return
+        self._options = ()
+        if reply.kind != "answer" or reply.intent is None:
+            return
+        intent = self.bot.intent(reply.intent)
+        if intent is None or intent.type != "content":
+            return
+        asked = reply.question
+        analysis = self.bot.analyzer.analyse(asked)
+        subjects = self.bot.analyzer.context_terms(analysis.terms)
+        if not subjects:
+            # The question named no subject; the answered intent's own question may.
+            asked = intent.question
+            analysis = self.bot.analyzer.analyse(asked)
+            subjects = self.bot.analyzer.context_terms(analysis.terms)
+        if subjects:
+            self._subject = subjects
+            spans = analysis.words_of(set(subjects))
+            self._subject_words = " ".join(" ".join(analysis.words[a:b]) for a, b in spans)
+            self._last_question = asked
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first} {second}" if first else second

@@ -1,0 +1,98 @@
+"""Turn ranked matches into a reply: answer, clarify, or fall back honestly.
+
+A confident wrong answer is worse than "I'm not sure, did you mean...", so an answer needs a
+score above the threshold AND a clear lead over the next intent. A question of a single word
+("chemo?") is never answered outright unless it is a whole pattern ("hello"): it is offered as a
+suggestion instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .model import Intent, Match, Reply, Suggestion
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When to answer, clarify or fall back."""
+
+    threshold: float = 0.5
+    """Below this the bot does not answer."""
+    margin: float = 0.05
+    """An answer must lead the next intent by at least this much; otherwise it clarifies."""
+    suggestion_floor: float = 0.2
+    """Fallback suggestions are offered only above this score."""
+    max_suggestions: int = 3
+
+
+def suggestion(match: Match, intents: Mapping[str, Intent]) -> Suggestion:
+    return Suggestion(intent=match.intent, question=intents[match.intent].question,
+                      confidence=match.confidence)
+
+
+def options_text(suggestions: Sequence[Suggestion]) -> str:
+    return "\n".join(f"{n}) {s.question}" for n, s in enumerate(suggestions, 1))
+
+
+def answer(intent: Intent, confidence: float, matches: Sequence[Match] = (), question: str = "",
+           notice: str | None = None) -> Reply:
+    """The reply that gives an intent's curated answer."""
+    kind = "emergency" if intent.type == "red_flag" else "answer"
+    return Reply(kind=kind, text=intent.answer, intent=intent.id, confidence=confidence,
+                 sources=intent.sources, matches=tuple(matches), notice=notice, question=question)
+
+
+def decide(
+    matches: Sequence[Match],
+    intents: Mapping[str, Intent],
+    settings: Settings,
+    policy: Policy,
+    *,
+    single_word: bool = False,
+    question: str = "",
+    notice: str | None = None,
+) -> Reply:
+    """Choose the reply for ranked matches (best first)."""
+    matches = tuple(matches)
+    if not matches:
+        return fallback((), settings, question=question, notice=notice)
+    top = matches[0]
+    runner_up = matches[1].confidence if len(matches) > 1 else 0.0
+    too_short = single_word and top.confidence < 1.0 and policy.threshold > 0
+    if top.confidence >= policy.threshold and not too_short:
+        if top.confidence - runner_up >= policy.margin or top.confidence >= 1.0:
+            return answer(intents[top.intent], top.confidence, matches, question, notice)
+        close = [m for m in matches if top.confidence - m.confidence < max(policy.margin, 0.1)]
+        options = tuple(suggestion(m, intents) for m in close[: policy.max_suggestions])
+        if len(options) < 2:
+            options = tuple(suggestion(m, intents) for m in matches[:2])
+        text = "I have more than one answer that could fit. Did you mean:\n" + options_text(options) + \
+            "\nType the number of the one you want, or ask in other words."
+        return Reply(kind="clarify", text=text, confidence=top.confidence, suggestions=options,
+                     matches=matches, notice=notice, question=question)
+    floor = min(policy.suggestion_floor, policy.threshold)
+    options = tuple(suggestion(m, intents) for m in matches[: policy.max_suggestions] if m.confidence >= floor)
+    return fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
+                    notice=notice)
+
+
+def fallback(options: tuple[Suggestion, ...], settings: Settings, *, confidence: float = 0.0,
+             matches: Sequence[Match] = (), question: str = "", notice: str | None = None) -> Reply:
+    """The honest "I'm not sure" reply, with suggestions if there are any."""
+    help_line = (f"For questions about your own care, please ask your care team, or call "
+                 f"{settings.values['cancer_helpline']}.")
+    if len(options) == 1:
+        text = f"I'm not sure I understood. Did you mean: \"{options[0].question}\"?\n" \
+               "Say yes, or ask in other words.\n" + help_line
+    elif options:
+        text = "I'm not sure I understood. Did you mean:\n" + options_text(options) + \
+            "\nType a number to choose, or ask in other words.\n" + help_line
+    else:
+        text = ("I'm sorry, I don't have a reliable answer to that. I answer questions about cancer "
+                "that may come back or has come back. Type \"help\" to see the topics I know.\n"
+                + help_line)
+    return Reply(kind="fallback", text=text, confidence=confidence, suggestions=options,
+                 matches=tuple(matches), notice=notice, question=question)

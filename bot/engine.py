@@ -1,0 +1,139 @@
+"""The public face of the answer engine: ``Bot``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from .analysis import Analyzer
+from .decide import Policy, answer, decide
+from .knowledge import KnowledgeBase, load_knowledge_base
+from .matcher import Matcher, Tuning
+from .model import Intent, Match, Reply
+from .normalise import words
+from .safety import RedFlag, RedFlagDetector
+
+if TYPE_CHECKING:
+    from .conversation import Conversation
+
+@dataclass(frozen=True)
+class Assessment:
+    """A message as the engine read it, before a reply is chosen."""
+
+    text: str
+    notice: str | None
+    red_flag: RedFlag | None
+    matches: tuple[Match, ...]
+    single_word: bool
+
+
+MAX_QUESTION_CHARS = 2000
+"""Longer questions are cut before matching (and the reply says so)."""
+SAFETY_SCAN_CHARS = 20_000
+"""Red flags are looked for further into a long paste than matching reads."""
+
+
+class Bot:
+    """A loaded knowledge base, ready to answer. Immutable and safe to share between threads.
+
+    >>> bot = Bot.load()
+    >>> reply = bot.ask("why did my lung cancer come back?")
+    >>> reply.kind, reply.intent
+    ('answer', 'lung_recurrence_after_surgery')
+    >>> bot.ask("I'm having chest pain right now").kind
+    'emergency'
+    """
+
+    def __init__(self, knowledge: KnowledgeBase, *, policy: Policy = Policy(),
+                 tuning: Tuning = Tuning()) -> None:
+        self.knowledge = knowledge
+        self.policy = policy
+        self.settings = knowledge.settings
+        self.intents: tuple[Intent, ...] = knowledge.intents
+        self._by_id = MappingProxyType({i.id: i for i in knowledge.intents})
+        self.red_flags = RedFlagDetector(knowledge.intents)
+        known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
+        self.analyzer = Analyzer(knowledge.vocabulary, [*known, *self.red_flags.words()])
+        self.matcher = Matcher(knowledge.intents, self.analyzer, tuning)
+
+    @classmethod
+    def load(cls, folder: str | Path | None = None, *, threshold: float | None = None,
+             margin: float | None = None, locale: str | None = None,
+             tuning: Tuning | None = None) -> "Bot":
+        """Load a knowledge base folder (default: the shipped one) and build the engine.
+
+        ``threshold`` (0..1) overrides the default confidence needed to answer; ``0.0`` always
+        gives the best candidate. ``locale`` picks emergency numbers from the settings.
+        Raises ``IntentFileError`` (with ``.path`` and ``.line``) for a broken file.
+        """
+        policy = Policy()
+        if threshold is not None:
+            if not 0.0 <= threshold <= 1.0:
+                raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
+            policy = replace(policy, threshold=threshold)
+        if margin is not None:
+            policy = replace(policy, margin=margin)
+        return cls(load_knowledge_base(folder, locale=locale), policy=policy, tuning=tuning or Tuning())
+
+    @property
+    def threshold(self) -> float:
+        return self.policy.threshold
+
+    @property
+    def disclaimer(self) -> str:
+        """The one-line notice shown at the start of a chat."""
+        return self.settings.disclaimer
+
+    def intent(self, intent_id: str) -> Intent | None:
+        """The intent with this id, or None."""
+        return self._by_id.get(intent_id)
+
+    def red_flag(self, question: str) -> RedFlag | None:
+        """The red-flag rule this message sets off, if any."""
+        return self.red_flags.detect(self.analyzer.analyse(question[:SAFETY_SCAN_CHARS]).stems)
+
+    def rank(self, question: str, *, limit: int = 5) -> list[Match]:
+        """The best matching intents for a question, best first, ignoring red flags and policy."""
+        return self.matcher.rank(self.analyzer.analyse(question[:MAX_QUESTION_CHARS]), limit=limit)
+
+    def assess(self, question: str) -> "Assessment":
+        """Everything the engine knows about a message before choosing a reply: the red flag
+        it sets off, if any, and the ranked matches. ``reply(assessment)`` turns it into a
+        Reply; evaluation tools reuse one assessment for many thresholds."""
+        if not isinstance(question, str):
+            question = str(question, "utf-8", "replace") if isinstance(question, bytes) else str(question)
+        notice = None
+        text = question
+        if len(question) > MAX_QUESTION_CHARS:
+            text = question[:MAX_QUESTION_CHARS]
+            notice = (f"Your message was long, so I read only its first {MAX_QUESTION_CHARS:,} "
+                      "characters.")
+        flag = self.red_flag(question)
+        if flag is not None:
+            return Assessment(text, notice, flag, (), False)
+        analysis = self.analyzer.analyse(text)
+        matches = tuple(self.matcher.rank(analysis, limit=5))
+        return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1)
+
+    def reply(self, assessment: "Assessment", policy: Policy | None = None) -> Reply:
+        """The reply for an assessed message, under this bot's policy or another one."""
+        a = assessment
+        if a.red_flag is not None:
+            intent = a.red_flag.intent
+            return answer(intent, 1.0, (Match(intent.id, 1.0, a.red_flag.trigger, intent.path,
+                                              a.red_flag.line),), a.text, a.notice)
+        return decide(a.matches, self._by_id, self.settings, policy or self.policy,
+                      single_word=a.single_word, question=a.text, notice=a.notice)
+
+    def ask(self, question: str) -> Reply:
+        """Answer one message, with no memory of earlier ones. Never raises for any text."""
+        return self.reply(self.assess(question))
+
+    def conversation(self) -> "Conversation":
+        """A new stateful conversation: numbers pick options, "yes" accepts a suggestion, and
+        short follow-ups keep the subject of the last answer."""
+        from .conversation import Conversation
+
+        return Conversation(self)

@@ -1,0 +1,294 @@
+"""Batch evaluation: how well does the bot answer a labelled set of questions?
+
+A labelled file is TSV (``question<TAB>expected``) or YAML (``questions: [{question, expect}]``).
+``expected`` is an intent id, several acceptable ids joined by ``|``, or ``-`` (or empty) for
+"should fall back". For a red-flag intent (emergency, crisis) "correct" means the reply is an
+emergency reply for that intent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .engine import Assessment, Bot
+from .errors import IntentFileError
+from .model import Reply
+from .yaml_source import LocatedDict, LocatedList, read_yaml
+
+
+class LabelledFileError(IntentFileError):
+    """A labelled question file breaks its format."""
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One labelled question: the acceptable intents (empty = should fall back)."""
+
+    question: str
+    expected: frozenset[str]
+    path: str = ""
+    line: int = 0
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.expected)
+
+
+def read_labelled(path: str | Path) -> list[Labelled]:
+    """Read a TSV or YAML file of labelled questions."""
+    path = Path(path)
+    if path.suffix in (".yml", ".yaml"):
+        return _read_labelled_yaml(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LabelledFileError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    except UnicodeDecodeError:
+        raise LabelledFileError("not valid UTF-8", path=path) from None
+    out: list[Labelled] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        question, tab, expected = line.partition("\t")
+        if not tab:
+            raise LabelledFileError("expected `question<TAB>expected intent` (no tab found)", path=path,
+                                    line=number)
+        out.append(Labelled(question.strip(), _expected(expected), str(path), number))
+    return out
+
+
+def _expected(value: str) -> frozenset[str]:
+    value = value.strip()
+    if value in ("", "-"):
+        return frozenset()
+    return frozenset(v.strip() for v in value.split("|") if v.strip())
+
+
+def _read_labelled_yaml(path: Path) -> list[Labelled]:
+    data = read_yaml(path, LabelledFileError)
+    items = data.get("questions") if isinstance(data, LocatedDict) else None
+    if not isinstance(items, LocatedList):
+        raise LabelledFileError("expected `questions:` with a list of {question, expect}", path=path,
+                                line=getattr(data, "line", 1) or 1)
+    out: list[Labelled] = []
+    for item, line in zip(items, items.item_lines):
+        if not isinstance(item, LocatedDict) or not isinstance(item.get("question"), str):
+            raise LabelledFileError("each entry needs `question:` (text) and `expect:`", path=path, line=line)
+        expect = item.get("expect", "-")
+        if expect is None:
+            expect = "-"
+        if isinstance(expect, list):
+            expect = "|".join(str(e) for e in expect)
+        if not isinstance(expect, str):
+            raise LabelledFileError("`expect` must be an intent id, a list of ids, or -", path=path,
+                                    line=item.line_of("expect"))
+        out.append(Labelled(item["question"], _expected(expect), str(path), line))
+    return out
+
+
+@dataclass
+class Outcome:
+    item: Labelled
+    reply: Reply
+
+    @property
+    def answered(self) -> bool:
+        return self.reply.kind in ("answer", "emergency")
+
+    @property
+    def correct(self) -> bool:
+        if not self.item.in_scope:
+            return self.reply.kind == "fallback"
+        return self.answered and self.reply.intent in self.item.expected
+
+    @property
+    def confidently_wrong(self) -> bool:
+        return self.answered and not self.correct
+
+
+@dataclass
+class Report:
+    """The numbers a curator needs to judge a knowledge base against labelled questions."""
+
+    threshold: float
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def in_scope(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.item.in_scope]
+
+    @property
+    def off_topic(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.item.in_scope]
+
+    @property
+    def accuracy(self) -> float:
+        return _share(o.correct for o in self.in_scope)
+
+    @property
+    def confidently_wrong(self) -> int:
+        return sum(o.confidently_wrong for o in self.in_scope)
+
+    @property
+    def confidently_wrong_rate(self) -> float:
+        return _share(o.confidently_wrong for o in self.in_scope)
+
+    @property
+    def fallback_rate(self) -> float:
+        """Share of in-scope questions that got no answer (clarify or fallback)."""
+        return _share(not o.answered for o in self.in_scope)
+
+    @property
+    def clarify_rate(self) -> float:
+        return _share(o.reply.kind == "clarify" for o in self.in_scope)
+
+    @property
+    def off_topic_rejection(self) -> float:
+        return _share(o.reply.kind == "fallback" for o in self.off_topic)
+
+    def recall_by_intent(self) -> dict[str, tuple[int, int]]:
+        """intent -> (correct, total) over in-scope questions whose single expected id it is."""
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for o in self.in_scope:
+            for intent in o.item.expected:
+                counts[intent][1] += 1
+                counts[intent][0] += o.correct
+        return {k: (v[0], v[1]) for k, v in sorted(counts.items())}
+
+    def confused_pairs(self, limit: int = 10) -> list[tuple[str, str, int]]:
+        """(expected, answered instead, count), most frequent first."""
+        pairs: Counter[tuple[str, str]] = Counter()
+        for o in self.outcomes:
+            if o.answered and not o.correct:
+                expected = "|".join(sorted(o.item.expected)) or "-"
+                pairs[(expected, o.reply.intent or "?")] += 1
+        return [(a, b, n) for (a, b), n in pairs.most_common(limit)]
+
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.correct]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "questions": len(self.outcomes),
+            "in_scope": len(self.in_scope),
+            "off_topic": len(self.off_topic),
+            "accuracy": round(self.accuracy, 4),
+            "confidently_wrong": self.confidently_wrong,
+            "confidently_wrong_rate": round(self.confidently_wrong_rate, 4),
+            "fallback_rate_in_scope": round(self.fallback_rate, 4),
+            "clarify_rate_in_scope": round(self.clarify_rate, 4),
+            "off_topic_rejection": round(self.off_topic_rejection, 4),
+            "recall_by_intent": {k: {"correct": c, "total": t} for k, (c, t) in self.recall_by_intent().items()},
+            "confused_pairs": [{"expected": a, "answered": b, "count": n} for a, b, n in self.confused_pairs()],
+            "failures": [
+                {"question": o.item.question, "expected": sorted(o.item.expected) or "-",
+                 "kind": o.reply.kind, "intent": o.reply.intent, "confidence": round(o.reply.confidence, 4),
+                 "where": f"{o.item.path}:{o.item.line}"}
+                for o in self.failures()
+            ],
+        }
+
+
+def _share(flags: Iterable[bool]) -> float:
+    values = list(flags)
+    return sum(values) / len(values) if values else 0.0
+
+
+class Evaluation:
+    """Assess each question once; report under any number of thresholds.
+
+    >>> from bot import Bot
+    >>> evaluation = Evaluation(Bot.load(), [Labelled("whats a recurance", frozenset({"what_is_recurrence"}))])
+    >>> evaluation.report().accuracy
+    1.0
+    """
+
+    def __init__(self, bot: Bot, items: Sequence[Labelled]) -> None:
+        self.bot = bot
+        self.items = list(items)
+        self.assessments: list[Assessment] = [bot.assess(item.question) for item in self.items]
+
+    def report(self, threshold: float | None = None) -> Report:
+        policy = self.bot.policy if threshold is None else replace(self.bot.policy, threshold=threshold)
+        report = Report(threshold=policy.threshold)
+        for item, assessment in zip(self.items, self.assessments):
+            report.outcomes.append(Outcome(item, self.bot.reply(assessment, policy)))
+        return report
+
+    def sweep(self, thresholds: Iterable[float] | None = None) -> list[Report]:
+        values = thresholds if thresholds is not None else [round(0.05 * i, 2) for i in range(21)]
+        return [self.report(t) for t in values]
+
+
+def run_eval(bot: Bot, path: Path, *, as_json: bool = False, threshold: float | None = None,
+             sweep: bool = False, min_accuracy: float | None = None, failures: bool = False,
+             out: Any = None) -> int:
+    """The ``eval`` command: print a report; exit 1 if accuracy is below ``min_accuracy``."""
+    import json
+    import sys
+
+    out = out or sys.stdout
+    evaluation = Evaluation(bot, read_labelled(path))
+    report = evaluation.report(threshold)
+    if as_json:
+        data = report.to_dict()
+        if sweep:
+            data["sweep"] = [_sweep_row(r) for r in evaluation.sweep()]
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(format_report(report, path, failures=failures))
+        if sweep:
+            out.write("\n" + format_sweep(evaluation.sweep()))
+    if min_accuracy is not None and report.accuracy < min_accuracy:
+        out.write(f"FAILED: accuracy {report.accuracy:.1%} is below --min-accuracy {min_accuracy:.1%}\n")
+        return 1
+    return 0
+
+
+def _sweep_row(report: Report) -> dict[str, float]:
+    return {"threshold": report.threshold, "accuracy": round(report.accuracy, 4),
+            "confidently_wrong_rate": round(report.confidently_wrong_rate, 4),
+            "off_topic_rejection": round(report.off_topic_rejection, 4)}
+
+
+def format_report(report: Report, path: Path | str = "", *, failures: bool = False) -> str:
+    lines = [f"{path}: {len(report.outcomes)} questions ({len(report.in_scope)} in scope, "
+             f"{len(report.off_topic)} off-topic), threshold {report.threshold:.2f}"]
+    if report.in_scope:
+        lines += [
+            f"  accuracy            {report.accuracy:7.1%}  (answered with an expected intent)",
+            f"  confidently wrong   {report.confidently_wrong_rate:7.1%}  ({report.confidently_wrong} answered "
+            "with a wrong intent)",
+            f"  not answered        {report.fallback_rate:7.1%}  (clarify {report.clarify_rate:.1%}, the rest "
+            "fallback)",
+        ]
+    if report.off_topic:
+        lines.append(f"  off-topic rejected  {report.off_topic_rejection:7.1%}")
+    weak = [(k, c, t) for k, (c, t) in report.recall_by_intent().items() if c < t]
+    if weak:
+        lines.append("  per-intent recall below 100%:")
+        lines += [f"    {k:<34} {c}/{t}" for k, c, t in sorted(weak, key=lambda x: x[1] / x[2])]
+    pairs = report.confused_pairs()
+    if pairs:
+        lines.append("  most confused (expected -> answered):")
+        lines += [f"    {a} -> {b}  x{n}" for a, b, n in pairs]
+    if failures:
+        lines.append("  failures:")
+        for o in report.failures():
+            expected = "|".join(sorted(o.item.expected)) or "-"
+            lines.append(f"    {o.item.path}:{o.item.line}: {o.item.question!r}: expected {expected}, got "
+                         f"{o.reply.kind} {o.reply.intent or ''} ({o.reply.confidence:.2f})")
+    return "\n".join(lines) + "\n"
+
+
+def format_sweep(reports: Sequence[Report]) -> str:
+    lines = ["threshold  accuracy  confidently-wrong  off-topic-rejected"]
+    for r in reports:
+        lines.append(f"  {r.threshold:5.2f}    {r.accuracy:6.1%}    {r.confidently_wrong_rate:10.1%}"
+                     f"        {r.off_topic_rejection:6.1%}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,404 @@
+"""Load and validate a knowledge base: every ``*.yml`` under a folder, recursively.
+
+A file may hold ``intents:`` (with an optional ``topic:``), ``vocabulary:`` and ``settings:``.
+Validation collects every problem it finds (``check`` reports them all in one run);
+``load_knowledge_base`` raises the first one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import BotError, IntentFileError
+from .model import Intent, Source
+from .normalise import normalise
+from .settings import DEFAULT_DISCLAIMER, DEFAULT_VALUES, Settings, UnknownPlaceholder
+from .vocabulary import Vocabulary
+from .yaml_source import LocatedDict, LocatedList, line_of, read_yaml
+
+ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+INTENT_TYPES = ("content", "conversation", "red_flag")
+TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings")
+INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related")
+SOURCE_KEYS = ("url", "title", "accessed")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything loaded from one folder."""
+
+    root: Path
+    files: tuple[Path, ...]
+    intents: tuple[Intent, ...]
+    vocabulary: Vocabulary
+    settings: Settings
+
+
+def shipped_intents_folder() -> Path:
+    """The knowledge base that ships with the package (a wheel) or the repository (a checkout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_intents"
+    if installed.is_dir():
+        return installed
+    return here.parent / "intents"
+
+
+def knowledge_files(folder: Path) -> list[Path]:
+    """The YAML files of a knowledge base, in a stable order; hidden files are skipped."""
+    found = [*folder.rglob("*.yml"), *folder.rglob("*.yaml")]
+    return sorted(
+        p for p in found
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def load_knowledge_base(folder: str | Path | None = None, *, locale: str | None = None) -> KnowledgeBase:
+    """Load a knowledge base, raising the first problem as an IntentFileError."""
+    kb, problems = validate_knowledge_base(folder, locale=locale)
+    if problems:
+        first = problems[0]
+        if len(problems) > 1:
+            more = len(problems) - 1
+            first = IntentFileError(
+                f"{first.message} (and {more} more problem{'s' if more > 1 else ''}; "
+                "run `python run_bot.py check` to see all)",
+                path=first.path, line=first.line, intent=first.intent,
+            )
+        raise first
+    assert kb is not None
+    return kb
+
+
+def validate_knowledge_base(
+    folder: str | Path | None = None, *, locale: str | None = None
+) -> tuple[KnowledgeBase | None, list[IntentFileError]]:
+    """Read a knowledge base and collect every problem instead of stopping at the first."""
+    root = Path(folder) if folder is not None else shipped_intents_folder()
+    if not root.exists():
+        return None, [IntentFileError("no such knowledge-base folder", path=root)]
+    files = [root] if root.is_file() else knowledge_files(root)
+    if not files:
+        return None, [IntentFileError("no intent files (*.yml) in this folder", path=root)]
+    reader = _Reader()
+    for path in files:
+        reader.read_file(path)
+    return reader.finish(root, tuple(files), locale)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.problems: list[IntentFileError] = []
+        self.raw_intents: list[tuple[Intent, Path]] = []
+        self.vocabulary = Vocabulary()
+        self.settings_data: tuple[LocatedDict, Path] | None = None
+
+    def problem(self, message: str, path: Path, line: int | None = None, intent: str | None = None) -> None:
+        self.problems.append(IntentFileError(message, path=path, line=line, intent=intent))
+
+    def read_file(self, path: Path) -> None:
+        try:
+            data = read_yaml(path)
+        except IntentFileError as exc:
+            self.problems.append(exc)
+            return
+        if data is None:
+            self.problem("the file is empty; expected `intents:`, `vocabulary:` or `settings:`", path, 1)
+            return
+        if not isinstance(data, LocatedDict):
+            self.problem("the file must be a mapping with `intents:` (found a "
+                         f"{_kind(data)} at the top)", path, line_of(data, 1))
+            return
+        unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
+        for key in unknown:
+            self.problem(f"unknown top-level key {key!r} (expected one of: {', '.join(TOP_LEVEL_KEYS)})",
+                         path, data.line_of(key))
+        if not any(k in data for k in ("intents", "vocabulary", "settings")):
+            if not unknown:
+                self.problem("expected `intents:`, `vocabulary:` or `settings:`", path, 1)
+            return
+        topic = data.get("topic", _topic_from_filename(path))
+        if not isinstance(topic, str) or not topic.strip():
+            self.problem("`topic` must be a non-empty text", path, data.line_of("topic"))
+            topic = _topic_from_filename(path)
+        if "intents" in data:
+            self.read_intents(data["intents"], path, data.line_of("intents"), topic.strip())
+        if "vocabulary" in data:
+            self.read_vocabulary(data["vocabulary"], path, data.line_of("vocabulary"))
+        if "settings" in data:
+            if self.settings_data is not None:
+                self.problem(f"settings are already defined in {self.settings_data[1]}", path,
+                             data.line_of("settings"))
+            elif isinstance(data["settings"], LocatedDict):
+                self.settings_data = (data["settings"], path)
+            else:
+                self.problem("`settings` must be a mapping", path, data.line_of("settings"))
+
+    def read_intents(self, items: Any, path: Path, line: int, topic: str) -> None:
+        if not isinstance(items, LocatedList):
+            self.problem(f"`intents` must be a list of intents (found a {_kind(items)})", path, line)
+            return
+        if not items:
+            self.problem("`intents` is empty", path, line)
+        for item, item_line in zip(items, items.item_lines):
+            if not isinstance(item, LocatedDict):
+                self.problem(f"each intent must be a mapping with id, patterns and answer "
+                             f"(found a {_kind(item)})", path, item_line)
+                continue
+            intent = self.read_intent(item, path, topic)
+            if intent is not None:
+                self.raw_intents.append((intent, path))
+
+    def read_intent(self, item: LocatedDict, path: Path, topic: str) -> Intent | None:
+        before = len(self.problems)
+        intent_id = item.get("id")
+        where = item.line
+        if not isinstance(intent_id, str) or not ID_PATTERN.match(intent_id):
+            self.problem(f"intent `id` must be lower-case letters, digits and _ (found {intent_id!r})",
+                         path, item.line_of("id"))
+            intent_id = None
+        label = intent_id or "?"
+
+        def fail(message: str, key: str | None = None, line: int | None = None) -> None:
+            self.problem(f"intent {label!r}: {message}", path,
+                         line if line is not None else item.line_of(key) if key else where, intent_id)
+
+        for key in item:
+            if key not in INTENT_KEYS:
+                fail(f"unknown field {key!r} (expected: {', '.join(INTENT_KEYS)})", key)
+
+        question = item.get("question")
+        if not isinstance(question, str) or not question.strip():
+            fail("`question` is missing or empty (the canonical wording shown in suggestions)",
+                 "question" if "question" in item else None)
+            question = ""
+
+        intent_type = item.get("type", "content")
+        if intent_type not in INTENT_TYPES:
+            fail(f"`type` must be one of {', '.join(INTENT_TYPES)} (found {intent_type!r})", "type")
+            intent_type = "content"
+
+        patterns, pattern_lines = self.read_patterns(item, fail)
+
+        answer = item.get("answer")
+        if "answer" not in item:
+            fail("`answer` is missing")
+        elif not isinstance(answer, str) or not answer.strip():
+            fail("`answer` must be non-empty text", "answer")
+
+        sources = self.read_sources(item.get("sources"), item, fail)
+        reviewed = _read_date(item.get("reviewed"))
+        if "reviewed" in item and reviewed is None:
+            fail(f"`reviewed` must be a date like 2026-11-22 (found {item.get('reviewed')!r})", "reviewed")
+
+        related = item.get("related", [])
+        if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+            fail("`related` must be a list of intent ids", "related")
+            related = []
+
+        if len(self.problems) > before or intent_id is None:
+            return None
+        return Intent(
+            id=intent_id, question=question.strip(), patterns=tuple(patterns),
+            answer=answer.strip(), sources=tuple(sources), reviewed=reviewed,
+            type=intent_type, topic=topic, related=tuple(related), path=str(path), line=where,
+            pattern_lines=tuple(pattern_lines),
+        )
+
+    def read_patterns(self, item: LocatedDict, fail: Any) -> tuple[list[str], list[int]]:
+        patterns = item.get("patterns")
+        if "patterns" not in item:
+            fail("`patterns` is missing (a list of ways people ask this)")
+            return [], []
+        if not isinstance(patterns, LocatedList) or not patterns:
+            fail("`patterns` must be a non-empty list of texts", "patterns")
+            return [], []
+        out: list[str] = []
+        lines: list[int] = []
+        for pattern, line in zip(patterns, patterns.item_lines):
+            if isinstance(pattern, bool):
+                fail(f"pattern reads as the boolean {str(pattern).lower()}: YAML turns yes/no/on/off "
+                     "into true/false, so put the pattern in quotes", line=line)
+            elif not isinstance(pattern, str):
+                fail(f"pattern {pattern!r} is a {_kind(pattern)}, not text: put it in quotes", line=line)
+            elif not normalise(pattern):
+                fail(f"pattern {pattern!r} has no words", line=line)
+            else:
+                out.append(pattern.strip())
+                lines.append(line)
+        return out, lines
+
+    def read_sources(self, sources: Any, item: LocatedDict, fail: Any) -> list[Source]:
+        if sources is None:
+            return []
+        if not isinstance(sources, LocatedList):
+            fail("`sources` must be a list of {url, title}", "sources")
+            return []
+        out: list[Source] = []
+        for source, line in zip(sources, sources.item_lines):
+            if not isinstance(source, LocatedDict):
+                fail("each source must be a mapping with `url` and `title`", line=line)
+                continue
+            for key in source:
+                if key not in SOURCE_KEYS:
+                    fail(f"unknown source field {key!r} (expected: {', '.join(SOURCE_KEYS)})",
+                         line=source.line_of(key))
+            url, title = source.get("url"), source.get("title", "")
+            if not isinstance(url, str) or not _URL.match(url.strip()):
+                fail(f"source url must be an http(s) address (found {url!r})", line=source.line_of("url"))
+                continue
+            if not isinstance(title, str):
+                fail("source title must be text", line=source.line_of("title"))
+                continue
+            out.append(Source(url=url.strip(), title=title.strip()))
+        return out
+
+    def read_vocabulary(self, data: Any, path: Path, line: int) -> None:
+        if not isinstance(data, LocatedDict):
+            self.problem("`vocabulary` must be a mapping with synonyms, misspellings, context", path, line)
+            return
+        for key in data:
+            if key not in ("synonyms", "misspellings", "context"):
+                self.problem(f"unknown vocabulary key {key!r} (expected synonyms, misspellings, context)",
+                             path, data.line_of(key))
+        groups: list[tuple[str, ...]] = []
+        synonyms = data.get("synonyms", [])
+        if not isinstance(synonyms, list):
+            self.problem("`synonyms` must be a list of lists", path, data.line_of("synonyms"))
+            synonyms = []
+        for group, group_line in zip(synonyms, getattr(synonyms, "item_lines", [])):
+            if (not isinstance(group, list) or len(group) < 2
+                    or not all(isinstance(w, str) and normalise(w) for w in group)):
+                self.problem("each synonym group must be a list of two or more texts "
+                             "(quote yes/no/on/off)", path, group_line)
+                continue
+            groups.append(tuple(w.strip() for w in group))
+        misspellings = data.get("misspellings", {})
+        fixed: dict[str, str] = {}
+        if not isinstance(misspellings, LocatedDict):
+            if misspellings:
+                self.problem("`misspellings` must be a mapping of typed: meant", path,
+                             data.line_of("misspellings"))
+        else:
+            for typed, meant in misspellings.items():
+                if not isinstance(meant, str) or not normalise(meant) or len(normalise(typed).split()) != 1:
+                    self.problem(f"misspelling {typed!r}: must map one typed word to text",
+                                 path, misspellings.line_of(typed))
+                    continue
+                fixed[normalise(typed)] = meant
+        context = data.get("context", [])
+        if not isinstance(context, list) or not all(isinstance(c, str) and normalise(c) for c in context):
+            self.problem("`context` must be a list of texts", path, data.line_of("context"))
+            context = []
+        self.vocabulary = self.vocabulary.merged(
+            Vocabulary(synonyms=tuple(groups), misspellings=MappingProxyType(fixed),
+                       context=tuple(c.strip() for c in context))
+        )
+
+    def read_settings(self, locale: str | None) -> Settings:
+        if self.settings_data is None:
+            return Settings() if locale in (None, "us") else self._unknown_locale(locale, ("us",))
+        data, path = self.settings_data
+        locales = data.get("locales")
+        if not isinstance(locales, LocatedDict) or not locales:
+            self.problem("settings need `locales:` with at least one locale", path, data.line)
+            return Settings()
+        names = tuple(locales)
+        chosen = locale or data.get("default_locale") or names[0]
+        if chosen not in locales:
+            if locale is not None:
+                return self._unknown_locale(locale, names)
+            self.problem(f"default_locale {chosen!r} is not one of the locales ({', '.join(names)})",
+                         path, data.line_of("default_locale"))
+            return Settings()
+        values = locales[chosen]
+        if not isinstance(values, LocatedDict) or not all(isinstance(v, str) for v in values.values()):
+            self.problem(f"locale {chosen!r} must map names to texts", path, locales.line_of(chosen))
+            return Settings()
+        missing = [k for k in DEFAULT_VALUES if k not in values]
+        if missing:
+            self.problem(f"locale {chosen!r} is missing {', '.join(missing)}", path, locales.line_of(chosen))
+        disclaimer = data.get("disclaimer", DEFAULT_DISCLAIMER)
+        if not isinstance(disclaimer, str):
+            self.problem("`disclaimer` must be text", path, data.line_of("disclaimer"))
+            disclaimer = DEFAULT_DISCLAIMER
+        settings = Settings(locale=chosen, values=MappingProxyType({**DEFAULT_VALUES, **values}),
+                            disclaimer_template=" ".join(disclaimer.split()), locales=names)
+        try:
+            settings.disclaimer
+        except UnknownPlaceholder as exc:
+            self.problem(f"disclaimer uses unknown placeholder {{{exc.args[0]}}}", path,
+                         data.line_of("disclaimer"))
+            return Settings()
+        return settings
+
+    @staticmethod
+    def _unknown_locale(locale: str, names: tuple[str, ...]) -> Settings:
+        raise BotError(f"unknown locale {locale!r}; this knowledge base has: {', '.join(names)}")
+
+    def finish(self, root: Path, files: tuple[Path, ...], locale: str | None
+               ) -> tuple[KnowledgeBase | None, list[IntentFileError]]:
+        settings = self.read_settings(locale)
+        seen: dict[str, Intent] = {}
+        intents: list[Intent] = []
+        for intent, path in self.raw_intents:
+            if intent.id in seen:
+                first = seen[intent.id]
+                self.problem(f"duplicate intent id {intent.id!r} (first defined at {first.path}:{first.line})",
+                             path, intent.line, intent.id)
+                continue
+            seen[intent.id] = intent
+            try:
+                answer = settings.fill(intent.answer)
+            except UnknownPlaceholder as exc:
+                self.problem(f"intent {intent.id!r}: answer uses unknown placeholder {{{exc.args[0]}}} "
+                             f"(known: {', '.join(sorted(settings.values))}, disclaimer)",
+                             path, intent.line, intent.id)
+                continue
+            intents.append(_replace_answer(intent, answer))
+        for intent in intents:
+            for related in intent.related:
+                if related not in seen:
+                    self.problem(f"intent {intent.id!r}: related id {related!r} does not exist",
+                                 Path(intent.path), intent.line, intent.id)
+        if not intents and not self.problems:
+            self.problem("the knowledge base has no intents", root)
+        kb = KnowledgeBase(root=root, files=files, intents=tuple(intents),
+                           vocabulary=self.vocabulary, settings=settings)
+        return kb, self.problems
+
+
+def _replace_answer(intent: Intent, answer: str) -> Intent:
+    from dataclasses import replace
+
+    return replace(intent, answer=answer)
+
+
+def _read_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _topic_from_filename(path: Path) -> str:
+    return path.stem.replace("_", " ").strip().capitalize()
+
+
+def _kind(value: Any) -> str:
+    return {
+        bool: "boolean", int: "number", float: "number", str: "text", type(None): "empty value",
+        LocatedDict: "mapping", LocatedList: "list", dict: "mapping", list: "list",
+        dt.date: "date", dt.datetime: "date",
+    }.get(type(value), type(value).__name__)

@@ -1,0 +1,199 @@
+"""Rank intents for a question: weighted term overlap, then a character-level re-rank.
+
+How a question is scored against an intent:
+
+1. Terms (stems, synonyms folded) and adjacent-term pairs are weighted by inverse document
+   frequency over intents, so "nasopharyngeal" or "tamoxifen" count for far more than "what",
+   "my" or "cancer". Words the knowledge base has never seen weigh as much as the rarest term:
+   a question that is mostly about something else does not match confidently.
+2. Candidates come from an inverted index (term -> intents). ``coverage`` is the share of the
+   question's weight that the intent's patterns explain, each term counted by how many of the
+   intent's patterns use it.
+3. For the best candidates, ``best pattern``: the weighted Dice overlap with the closest single
+   pattern, which rewards a question that says what one pattern says and nothing else.
+4. rapidfuzz compares the raw normalised strings of the closest patterns, which catches what the
+   term view misses (word order, split or joined words).
+
+The confidence is a weighted blend of the three, in 0..1; an exact restatement of a pattern
+scores 1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from .analysis import Analysis, Analyzer
+from .model import Intent, Match
+from .normalise import normalise
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The matcher's weights, chosen by measurement (see benchmarks/ and tests/data/questions)."""
+
+    pattern_weight: float = 0.5
+    """Share of the score from the best single pattern (the rest from intent coverage)."""
+    coverage_power: float = 0.5
+    """How strongly coverage favours terms used by many of an intent's patterns (0 = any use)."""
+    bigram_weight: float = 0.5
+    """Weight of adjacent-term pairs relative to single terms."""
+    unknown_weight: float = 1.0
+    """Weight of a word the knowledge base never uses, as a share of the rarest term's weight."""
+    char_weight: float = 0.15
+    """Share of the score from rapidfuzz's string similarity to the closest patterns."""
+    char_scorer: Callable[..., float] = fuzz.token_sort_ratio
+    candidates: int = 12
+    """How many intents reach the detailed scoring."""
+    max_postings: int = 512
+    """Index entries kept per term (the heaviest); bounds the cost of very common terms."""
+
+
+@dataclass
+class _IntentIndex:
+    intent: Intent
+    texts: list[str]                      # normalised pattern strings, for rapidfuzz
+    features: list[dict[str, float]]      # per pattern: feature -> weight
+    totals: list[float]                   # per pattern: sum of weights
+    postings: dict[str, list[int]]        # feature -> patterns (local index) using it
+
+
+def features_of(terms: Sequence[str]) -> list[str]:
+    """Terms and adjacent pairs: ["lung", "surgeri"] -> ["lung", "surgeri", "lung surgeri"]."""
+    unique = list(dict.fromkeys(terms))
+    pairs = [f"{a} {b}" for a, b in zip(terms, terms[1:])]
+    return unique + [p for p in dict.fromkeys(pairs)]
+
+
+class Matcher:
+    """Ranks the matchable intents (all but red flags) for an analysed question."""
+
+    def __init__(self, intents: Sequence[Intent], analyzer: Analyzer, tuning: Tuning = Tuning()) -> None:
+        self.tuning = tuning
+        self.analyzer = analyzer
+        self.intents = [i for i in intents if i.type != "red_flag"]
+        analysed = [[analyzer.analyse(p) for p in intent.patterns] for intent in self.intents]
+
+        count = len(self.intents)
+        document_frequency: dict[str, int] = defaultdict(int)
+        for patterns in analysed:
+            for feature in {f for a in patterns for f in features_of(a.terms)}:
+                document_frequency[feature] += 1
+        self.max_idf = math.log((count + 1) / 0.5)
+        self.idf = {f: math.log((count + 1) / (df + 0.5)) for f, df in document_frequency.items()}
+
+        self.index: list[_IntentIndex] = []
+        postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for number, (intent, patterns) in enumerate(zip(self.intents, analysed)):
+            entry = _IntentIndex(intent, [normalise(p) for p in intent.patterns], [], [], defaultdict(list))
+            usage: dict[str, int] = defaultdict(int)
+            for local, analysis in enumerate(patterns):
+                weights = {f: self.weight(f) for f in features_of(analysis.terms)}
+                entry.features.append(weights)
+                entry.totals.append(sum(weights.values()))
+                for feature in weights:
+                    entry.postings[feature].append(local)
+                    usage[feature] += 1
+            entry.postings = dict(entry.postings)
+            for feature, used in usage.items():
+                share = (used / len(patterns)) ** tuning.coverage_power
+                postings[feature].append((share, number))
+            self.index.append(entry)
+        self.postings: dict[str, tuple[tuple[int, float], ...]] = {
+            feature: tuple((n, s) for s, n in sorted(entries, reverse=True)[: tuning.max_postings])
+            for feature, entries in postings.items()
+        }
+        self._all_texts = [(text, n) for n, e in enumerate(self.index) for text in e.texts]
+
+    def weight(self, feature: str) -> float:
+        idf = self.idf.get(feature)
+        if " " in feature:
+            return self.tuning.bigram_weight * idf if idf is not None else 0.0
+        if idf is None:
+            return self.tuning.unknown_weight * self.max_idf
+        return idf
+
+    def rank(self, analysis: Analysis, text: str | None = None, *, limit: int = 5) -> list[Match]:
+        """The best intents for an analysed question, best first (at most ``limit``)."""
+        query = {f: self.weight(f) for f in features_of(analysis.terms)}
+        query_total = sum(query.values())
+        if query_total <= 0:
+            return []
+        coverage: dict[int, float] = defaultdict(float)
+        for feature, weight in query.items():
+            if weight <= 0:
+                continue
+            for number, share in self.postings.get(feature, ()):
+                coverage[number] += weight * share
+        normalised = text if text is not None else " ".join(analysis.words)
+        if not coverage:
+            return self._nearest_string(normalised, limit)
+
+        top = sorted(coverage.items(), key=lambda item: (-item[1], item[0]))[: self.tuning.candidates]
+        t = self.tuning
+        scored: list[tuple[float, int, int]] = []
+        for number, covered in top:
+            entry = self.index[number]
+            dice, best = self._best_pattern(entry, query, query_total)
+            closest = self._closest_patterns(entry, query, best)
+            strings = max(
+                (t.char_scorer(normalised, entry.texts[i], processor=None) for i in closest), default=0.0
+            ) / 100.0
+            score = (1 - t.char_weight) * (
+                t.pattern_weight * dice + (1 - t.pattern_weight) * covered / query_total
+            ) + t.char_weight * strings
+            if dice >= 0.999:
+                score = 1.0
+            scored.append((min(1.0, score), number, best))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [self._match(number, score, best) for score, number, best in scored[:limit]]
+
+    def _best_pattern(self, entry: _IntentIndex, query: dict[str, float], query_total: float
+                      ) -> tuple[float, int]:
+        overlap: dict[int, float] = defaultdict(float)
+        for feature, weight in query.items():
+            for local in entry.postings.get(feature, ()):
+                overlap[local] += weight
+        best_score, best = 0.0, 0
+        for local, shared in overlap.items():
+            score = 2 * shared / (query_total + entry.totals[local])
+            if score > best_score or (score == best_score and local < best):
+                best_score, best = score, local
+        return best_score, best
+
+    @staticmethod
+    def _closest_patterns(entry: _IntentIndex, query: dict[str, float], best: int) -> list[int]:
+        # The string comparison looks at the best pattern and a couple of short ones, which is
+        # where a near-restatement of the question usually is.
+        shortest = sorted(range(len(entry.texts)), key=lambda i: len(entry.texts[i]))[:2]
+        return list(dict.fromkeys([best, *shortest]))
+
+    def _nearest_string(self, text: str, limit: int) -> list[Match]:
+        """No shared term at all: fall back to plain string similarity (short questions only),
+        so that even then there is a best candidate to offer."""
+        if not text or len(text) > 120:
+            return []
+        found = process.extract(text, [t for t, _ in self._all_texts], scorer=fuzz.ratio,
+                                processor=None, limit=limit * 4)
+        seen: dict[int, tuple[float, int]] = {}
+        for _, score, position in found:
+            number = self._all_texts[position][1]
+            if number not in seen:
+                local = self.index[number].texts.index(self._all_texts[position][0])
+                seen[number] = (self.tuning.char_weight * score / 100.0, local)
+        ranked = sorted(seen.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        return [self._match(number, score, local) for number, (score, local) in ranked]
+
+    def _match(self, number: int, score: float, local: int) -> Match:
+        intent = self.index[number].intent
+        line = intent.pattern_lines[local] if local < len(intent.pattern_lines) else intent.line
+        return Match(intent=intent.id, confidence=round(score, 6), pattern=intent.patterns[local],
+                     path=intent.path, line=line)
+
+    def describe(self) -> dict[str, Any]:
+        return {"intents": len(self.index), "patterns": len(self._all_texts), "terms": len(self.idf)}

@@ -1,0 +1,156 @@
+"""Red-flag detection: runs before matching and wins over every answer.
+
+A red-flag intent (``type: red_flag``) lists triggers instead of patterns. A trigger is a
+sequence of words that must appear in that order, with at most ``MAX_GAP`` other words between
+neighbours; ``a|b`` gives alternatives for one word, and ``{37.5..45}`` stands for any number in
+that range ("temperature {37.5..45}|{99.5..110}"). Words are compared as stems after spelling
+correction and contraction expansion, so "cant breath", "can't breathe" and "cannot breathing"
+all meet the trigger "can not breathe|breath".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .analysis import Analyzer
+from .model import Intent
+from .normalise import words as normalised_words
+from .stemmer import stem
+
+MAX_GAP = 2
+_RANGE = re.compile(r"^\{(\d+(?:\.\d+)?)\.\.(\d+(?:\.\d+)?)\}$")
+
+Alternative = tuple[str, ...] | tuple[float, float]
+"""Stems that must follow each other, or a (low, high) number range."""
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One compiled trigger: for each position, the stems that may stand there."""
+
+    intent: Intent
+    text: str
+    steps: tuple[tuple[Alternative, ...], ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A trigger that fired: which intent, and the trigger text (for /why and logs)."""
+
+    intent: Intent
+    trigger: str
+    line: int
+
+
+def compile_trigger(text: str) -> tuple[tuple[Alternative, ...], ...]:
+    """Turn "can not breathe|breath" into [[(can,)], [(not,)], [(breath,), (breath,)]].
+
+    An alternative that reads as several words ("couldnt" -> "could not") must match them all.
+
+    >>> compile_trigger("couldnt breathe|breath")
+    ((('could', 'not'),), (('breath',),))
+    >>> compile_trigger("temp {37.5..45}")
+    ((('temp',),), ((37.5, 45.0),))
+    """
+    steps: list[tuple[Alternative, ...]] = []
+    for word in text.split():
+        options: list[Alternative] = []
+        for alternative in word.split("|"):
+            number_range = _RANGE.match(alternative)
+            if number_range:
+                option: Alternative = (float(number_range.group(1)), float(number_range.group(2)))
+            else:
+                option = tuple(stem(w) for w in normalised_words(alternative))
+            if option and option not in options:
+                options.append(option)
+        if options:
+            steps.append(tuple(options))
+    return tuple(steps)
+
+
+def _number(token: str) -> float | None:
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def _length_at(option: Alternative, stems: tuple[str, ...], position: int) -> int:
+    """How many stems the option covers at this position (0 if it does not match there)."""
+    if option and isinstance(option[0], float):
+        value = _number(stems[position])
+        low, high = option  # type: ignore[misc]
+        return 1 if value is not None and low <= value <= high else 0
+    size = len(option)
+    return size if stems[position : position + size] == option else 0
+
+
+class RedFlagDetector:
+    """Finds the first red-flag trigger in a message (rules in knowledge-base order)."""
+
+    def __init__(self, intents: tuple[Intent, ...]) -> None:
+        self.triggers: list[Trigger] = []
+        for intent in intents:
+            if intent.type != "red_flag":
+                continue
+            lines = intent.pattern_lines or (intent.line,) * len(intent.patterns)
+            for text, line in zip(intent.patterns, lines):
+                steps = compile_trigger(text)
+                if steps:
+                    self.triggers.append(Trigger(intent, text, steps, line))
+        # Index by first word so a long message costs one lookup per word, not per trigger.
+        self._by_first: dict[str, list[int]] = {}
+        self._number_first: list[int] = []
+        for index, trigger in enumerate(self.triggers):
+            for option in trigger.steps[0]:
+                if isinstance(option[0], float):
+                    self._number_first.append(index)
+                else:
+                    self._by_first.setdefault(option[0], []).append(index)  # type: ignore[arg-type]
+
+    def __bool__(self) -> bool:
+        return bool(self.triggers)
+
+    def words(self) -> set[str]:
+        """Trigger words, so spelling correction can recognise misspellings of them."""
+        return {w for t in self.triggers for word in t.text.split() for a in word.split("|")
+                if not _RANGE.match(a) for w in normalised_words(a)}
+
+    def detect(self, stems: tuple[str, ...]) -> RedFlag | None:
+        best: tuple[int, int] | None = None  # (trigger order, position): earliest rule wins
+        for position, token in enumerate(stems):
+            starting = self._by_first.get(token, [])
+            if self._number_first and _number(token) is not None:
+                starting = starting + self._number_first
+            for index in starting:
+                if best is not None and index >= best[0]:
+                    continue
+                if _matches_from(self.triggers[index].steps, stems, position):
+                    best = (index, position)
+        if best is None:
+            return None
+        trigger = self.triggers[best[0]]
+        return RedFlag(trigger.intent, trigger.text, trigger.line)
+
+    def detect_text(self, analyzer: Analyzer, text: str) -> RedFlag | None:
+        return self.detect(analyzer.analyse(text).stems)
+
+
+def _matches_from(steps: tuple[tuple[Alternative, ...], ...], stems: tuple[str, ...], start: int) -> bool:
+    """Does the trigger match with its first word at ``start``, each next word within MAX_GAP
+    words of the previous one?"""
+
+    def search(step: int, position: int, first: bool) -> bool:
+        if step == len(steps):
+            return True
+        stop = position + 1 if first else min(len(stems), position + MAX_GAP + 1)
+        for at in range(position, stop):
+            for option in steps[step]:
+                size = _length_at(option, stems, at)
+                if size and search(step + 1, at + size, False):
+                    return True
+        return False
+
+    return search(0, start, True)

@@ -1,0 +1,49 @@
+"""The curator-editable vocabulary: synonyms and lay terms, misspellings, conversation subjects.
+
+In YAML (any file of the knowledge base, under a top-level ``vocabulary:`` key)::
+
+    vocabulary:
+      synonyms:                 # each group: the first entry is the canonical term
+        - [recur, come back, came back, return, relapse, reoccur, recurrence]
+        - [tumour, tumor]
+      misspellings:             # typed -> meant
+        recurance: recurrence
+      context:                  # subjects that carry into short follow-ups ("how is it treated?")
+        - lung
+        - breast
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Synonym groups (first entry canonical), misspellings (typed -> meant) and context terms."""
+
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    misspellings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    context: tuple[str, ...] = ()
+
+    def merged(self, other: "Vocabulary") -> "Vocabulary":
+        """This vocabulary with another's entries added (several files may hold vocabulary)."""
+        return Vocabulary(
+            synonyms=self.synonyms + other.synonyms,
+            misspellings=MappingProxyType({**self.misspellings, **other.misspellings}),
+            context=self.context + tuple(c for c in other.context if c not in self.context),
+        )
+
+    def words(self) -> set[str]:
+        """Every word the vocabulary mentions, so spelling correction knows them."""
+        out: set[str] = set()
+        for group in self.synonyms:
+            for entry in group:
+                out.update(entry.split())
+        for meant in self.misspellings.values():
+            out.update(meant.split())
+        for term in self.context:
+            out.update(term.split())
+        return out
