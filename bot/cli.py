@@ -8,6 +8,7 @@ or a knowledge base that does not load; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -135,7 +136,9 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
     stderr = stderr or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse writes help, version and usage errors to sys.stdout/sys.stderr itself.
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors
         return int(exc.code or 0)
     try:

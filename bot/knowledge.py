@@ -173,9 +173,9 @@ class _Reader:
                 fail(f"unknown field {key!r} (expected: {', '.join(INTENT_KEYS)})", key)
 
         question = item.get("question")
-        if not isinstance(question, str) or not question.strip():
-            fail("`question` is missing or empty (the canonical wording shown in suggestions)",
-                 "question" if "question" in item else None)
+        if "question" in item and (not isinstance(question, str) or not question.strip()):
+            fail("`question` must be non-empty text (the canonical wording shown in suggestions)",
+                 "question")
             question = ""
 
         intent_type = item.get("type", "content")
@@ -203,6 +203,9 @@ class _Reader:
 
         if len(self.problems) > before or intent_id is None:
             return None
+        if not question:
+            # Without a canonical question, suggestions show the first pattern, as a question.
+            question = patterns[0][:1].upper() + patterns[0][1:].rstrip("?") + "?"
         return Intent(
             id=intent_id, question=question.strip(), patterns=tuple(patterns),
             answer=answer.strip(), sources=tuple(sources), reviewed=reviewed,

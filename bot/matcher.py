@@ -37,7 +37,7 @@ from .normalise import normalise
 class Tuning:
     """The matcher's weights, chosen by measurement (see benchmarks/ and tests/data/questions)."""
 
-    pattern_weight: float = 0.5
+    pattern_weight: float = 0.3
     """Share of the score from the best single pattern (the rest from intent coverage)."""
     coverage_power: float = 0.5
     """How strongly coverage favours terms used by many of an intent's patterns (0 = any use)."""

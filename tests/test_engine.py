@@ -1,0 +1,224 @@
+"""The library API as an embedding program uses it: Bot.load, ask, replies, conversations."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+import bot as package
+from bot import Bot, BotError, Intent, IntentFileError, Reply, Suggestion
+
+
+def test_public_names_are_exported() -> None:
+    for name in ("Bot", "Reply", "Suggestion", "Intent", "BotError", "IntentFileError"):
+        assert name in package.__all__
+
+
+def test_a_matching_question_gets_the_curated_answer(small_kb: Path) -> None:
+    reply = Bot.load(small_kb).ask("How often do I water my tomatoes?")
+    assert reply.kind == "answer"
+    assert reply.intent == "water_tomatoes"
+    assert reply.text == "Water deeply twice a week."
+    assert reply.sources[0].url == "https://example.org/tomatoes"
+    assert 0.0 < reply.confidence <= 1.0
+
+
+def test_typos_are_forgiven(small_kb: Path) -> None:
+    assert Bot.load(small_kb).ask("how ofen shuld i watter tomatos").intent == "water_tomatoes"
+
+
+def test_gibberish_falls_back_with_where_to_get_help(small_kb: Path) -> None:
+    reply = Bot.load(small_kb).ask("zxqv blorft")
+    assert reply.kind == "fallback"
+    assert reply.intent is None
+    assert "care team" in reply.text
+
+
+def test_a_single_word_is_offered_as_a_suggestion_not_answered(small_kb: Path) -> None:
+    reply = Bot.load(small_kb).ask("roses")
+    assert reply.kind == "fallback"
+    assert reply.suggestions[0].intent == "prune_roses"
+
+
+def test_a_single_word_that_is_a_whole_pattern_is_answered(small_kb: Path) -> None:
+    assert Bot.load(small_kb).ask("Hello!").intent == "greeting"
+
+
+def test_red_flags_win_over_everything(small_kb: Path) -> None:
+    reply = Bot.load(small_kb).ask("how often should I water tomatoes, I can't breathe")
+    assert reply.kind == "emergency"
+    assert reply.intent == "emergency"
+    assert reply.text == "Call 911 now."
+
+
+def test_red_flag_triggers_allow_words_between_and_misspellings(small_kb: Path) -> None:
+    bot = Bot.load(small_kb)
+    assert bot.ask("a wasp sting inside my throat").kind == "emergency"
+    assert bot.ask("i cant breath").kind == "emergency"
+    assert bot.ask("how do I keep wasps off roses").kind != "emergency"
+
+
+def test_threshold_zero_always_gives_the_best_candidate(small_kb: Path) -> None:
+    bot = Bot.load(small_kb, threshold=0.0)
+    for question in ("roses", "pruning", "tomato", "zxqv"):
+        reply = bot.ask(question)
+        best = reply.intent or (reply.suggestions[0].intent if reply.suggestions else None)
+        assert best is not None, question
+
+
+def test_a_high_threshold_declines_what_a_low_one_answers(small_kb: Path) -> None:
+    question = "tomato plants need how much"
+    assert Bot.load(small_kb, threshold=0.1).ask(question).kind == "answer"
+    assert Bot.load(small_kb, threshold=0.99).ask(question).kind == "fallback"
+
+
+def test_threshold_outside_0_1_is_refused(small_kb: Path) -> None:
+    with pytest.raises(ValueError):
+        Bot.load(small_kb, threshold=1.5)
+
+
+def test_reply_to_dict_is_json_ready(small_kb: Path) -> None:
+    data = json.loads(json.dumps(Bot.load(small_kb).ask("pruning roses when").to_dict()))
+    assert set(data) >= {"intent", "kind", "confidence", "text", "suggestions", "sources"}
+    assert data["intent"] == "prune_roses"
+
+
+def test_replies_and_intents_are_frozen(small_kb: Path) -> None:
+    bot = Bot.load(small_kb)
+    reply = bot.ask("when to prune roses")
+    with pytest.raises(AttributeError):
+        reply.kind = "fallback"  # type: ignore[misc]
+    assert isinstance(bot.intents[0], Intent)
+    assert isinstance(bot.intents, tuple)
+
+
+def test_suggestions_are_best_first(small_kb: Path) -> None:
+    reply = Bot.load(small_kb).ask("roses")
+    assert all(isinstance(s, Suggestion) for s in reply.suggestions)
+    scores = [s.confidence for s in reply.suggestions]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_matches_explain_the_choice_with_file_and_line(small_kb: Path) -> None:
+    reply = Bot.load(small_kb).ask("best time to cut back my rose bushes")
+    top = reply.matches[0]
+    assert top.intent == "prune_roses"
+    assert top.pattern == "best time to cut back rose bushes"
+    assert top.path.endswith("garden.yml") and top.line == 18
+
+
+def test_emergency_number_comes_from_the_locale(small_kb: Path, write_kb) -> None:
+    folder = write_kb(settings="""\
+        settings:
+          default_locale: us
+          locales:
+            us: {emergency_number: "911", crisis_line: a, oncology_line: b, cancer_helpline: c}
+            uk: {emergency_number: "999", crisis_line: a, oncology_line: b, cancer_helpline: c}
+        """)
+    assert Bot.load(folder, locale="uk").ask("I can't breathe").text == "Call 999 now."
+    with pytest.raises(BotError, match="unknown locale"):
+        Bot.load(folder, locale="fr")
+
+
+def test_long_input_is_cut_and_the_reply_says_so(small_kb: Path) -> None:
+    reply = Bot.load(small_kb).ask("how often should i water tomatoes " + "la " * 5000)
+    assert reply.notice is not None and "first 2,000 characters" in reply.notice
+    assert reply.kind in ("answer", "clarify", "fallback")
+
+
+def test_ask_is_stateless(small_kb: Path) -> None:
+    bot = Bot.load(small_kb)
+    first = bot.ask("when should i prune roses")
+    bot.ask("zxqv")
+    assert bot.ask("when should i prune roses") == first
+
+
+def test_threads_get_exactly_the_answers_one_thread_gets(shipped_bot: Bot) -> None:
+    questions = ["why did my lung cancer come back?", "whats a recurance", "zxqv blorft",
+                 "I'm having chest pain right now", "chemo", "what is adjuvant therapy"] * 10
+    expected = [shipped_bot.ask(q) for q in questions]
+    results: dict[int, list[Reply]] = {}
+
+    def work(n: int) -> None:
+        results[n] = [shipped_bot.ask(q) for q in questions]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(results[n] == expected for n in range(8))
+
+
+def test_conversations_are_independent(small_kb: Path) -> None:
+    bot = Bot.load(small_kb)
+    one, two = bot.conversation(), bot.conversation()
+    assert one.ask("roses").kind == "fallback"
+    assert two.ask("1").kind != "answer"  # the other conversation has no options to pick from
+    assert one.ask("yes").intent == "prune_roses"
+
+
+def test_a_number_picks_an_option_from_the_last_reply(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    reply = conversation.ask("chemo")
+    assert reply.kind in ("clarify", "fallback") and len(reply.suggestions) >= 2
+    picked = conversation.ask("2")
+    assert picked.kind == "answer"
+    assert picked.intent == reply.suggestions[1].intent
+
+
+def test_no_after_a_suggestion_asks_to_rephrase(small_kb: Path) -> None:
+    conversation = Bot.load(small_kb).conversation()
+    conversation.ask("roses")
+    reply = conversation.ask("no")
+    assert reply.kind == "fallback" and "other words" in reply.text
+
+
+def test_a_red_flag_wins_even_while_options_are_pending(small_kb: Path) -> None:
+    conversation = Bot.load(small_kb).conversation()
+    conversation.ask("roses")
+    assert conversation.ask("I can't breathe").kind == "emergency"
+
+
+def test_a_short_follow_up_keeps_the_subject(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    assert conversation.ask("why did my lung cancer come back?").intent == "lung_recurrence_after_surgery"
+    follow_up = conversation.ask("what about breast cancer?")
+    assert follow_up.intent == "breast_recurrence"
+    assert follow_up.notice and "breast" in follow_up.notice
+
+
+def test_reset_forgets_the_subject(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    conversation.ask("chemo")
+    conversation.reset()
+    assert conversation.ask("1").kind != "answer"
+
+
+def test_the_shipped_knowledge_base_loads_with_every_catalog_id(shipped_bot: Bot) -> None:
+    ids = {i.id for i in shipped_bot.intents}
+    assert {"lung_recurrence_after_surgery", "emergency", "crisis", "personal_advice"} <= ids
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "intent"),
+    [
+        ("why did my lung cancer come back?", "answer", "lung_recurrence_after_surgery"),
+        ("whats a recurance", "answer", "what_is_recurrence"),
+        ("I'm having chest pain right now", "emergency", "emergency"),
+        ("i want to end my life", "emergency", "crisis"),
+        ("zxqv blorft", "fallback", None),
+    ],
+)
+def test_shipped_answers_from_the_issue(shipped_bot: Bot, question: str, kind: str, intent: str | None) -> None:
+    reply = shipped_bot.ask(question)
+    assert (reply.kind, reply.intent) == (kind, intent)
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(IntentFileError, match="no such knowledge-base folder") as caught:
+        Bot.load(tmp_path / "nowhere")
+    assert caught.value.path == str(tmp_path / "nowhere")
