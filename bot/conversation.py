@@ -66,12 +66,12 @@ class Conversation:
         reply = self.bot.ask(message)
         if reply.kind == "emergency" or not self._subject:
             return reply
-        contextual = self._with_subject(message)
-        if contextual is None:
+        rewritten = self._with_subject(message)
+        if rewritten is None:
             return reply
+        contextual, subject = rewritten
         candidate = self.bot.ask(contextual)
         if candidate.kind == "answer" and (reply.kind != "answer" or candidate.confidence > reply.confidence):
-            subject = self._subject_words or " ".join(self._subject)
             return replace(candidate, question=message,
                            notice=_join(reply.notice, f"(Taking this as a question about {subject}.)"))
         return reply
@@ -101,14 +101,15 @@ class Conversation:
         assert intent is not None
         return answer(intent, picked.confidence, question=picked.question)
 
-    def _with_subject(self, message: str) -> str | None:
-        """The message rewritten with the conversation's subject, if it looks like a follow-up."""
+    def _with_subject(self, message: str) -> tuple[str, str] | None:
+        """If the message looks like a follow-up: the message rewritten with a subject, and
+        that subject in the user's words."""
         analysis = self.bot.analyzer.analyse(message)
         if not analysis.words or len(analysis.words) > FOLLOW_UP_MAX_WORDS:
             return None
         subjects = self.bot.analyzer.context_terms(analysis.terms)
         if not subjects:
-            return f"{message} {self._subject_words}"
+            return f"{message} {self._subject_words}", self._subject_words
         if set(subjects) == set(self._subject):
             return None
         # A new subject in a short message ("what about breast cancer?"): ask the last
@@ -116,7 +117,8 @@ class Conversation:
         old = self.bot.analyzer.analyse(self._last_question)
         dropped = {i for start, end in old.words_of(set(self._subject)) for i in range(start, end)}
         kept = [w for i, w in enumerate(old.words) if i not in dropped]
-        return f"{' '.join(kept)} {message}"
+        named = " ".join(" ".join(analysis.words[a:b]) for a, b in analysis.words_of(set(subjects)))
+        return f"{' '.join(kept)} {message}", named
 
     def _remember(self, reply: Reply) -> None:
         self.last = reply

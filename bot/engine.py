@@ -54,7 +54,10 @@ class Bot:
         self.intents: tuple[Intent, ...] = knowledge.intents
         self._by_id = MappingProxyType({i.id: i for i in knowledge.intents})
         self.red_flags = RedFlagDetector(knowledge.intents)
-        known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
+        # Every word the curators wrote is a real word: spelling correction must leave it alone
+        # (otherwise "fewer" would be corrected to the red-flag word "fever").
+        known = [w for i in knowledge.intents for text in (*i.patterns, i.question, i.answer)
+                 for w in words(text)]
         self.analyzer = Analyzer(knowledge.vocabulary, [*known, *self.red_flags.words()])
         self.matcher = Matcher(knowledge.intents, self.analyzer, tuning)
 

@@ -24,7 +24,8 @@ from .yaml_source import LocatedDict, LocatedList, line_of, read_yaml
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 INTENT_TYPES = ("content", "conversation", "red_flag")
 TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings")
-INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related")
+INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related",
+               "exceptions")
 SOURCE_KEYS = ("url", "title", "accessed")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
@@ -196,6 +197,13 @@ class _Reader:
         if "reviewed" in item and reviewed is None:
             fail(f"`reviewed` must be a date like 2026-11-22 (found {item.get('reviewed')!r})", "reviewed")
 
+        exceptions = item.get("exceptions", [])
+        if not isinstance(exceptions, list) or not all(isinstance(e, str) and normalise(e) for e in exceptions):
+            fail("`exceptions` must be a list of texts", "exceptions")
+            exceptions = []
+        elif exceptions and intent_type != "red_flag":
+            fail("`exceptions` only applies to red-flag intents (type: red_flag)", "exceptions")
+
         related = item.get("related", [])
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             fail("`related` must be a list of intent ids", "related")
@@ -210,7 +218,7 @@ class _Reader:
             id=intent_id, question=question.strip(), patterns=tuple(patterns),
             answer=answer.strip(), sources=tuple(sources), reviewed=reviewed,
             type=intent_type, topic=topic, related=tuple(related), path=str(path), line=where,
-            pattern_lines=tuple(pattern_lines),
+            pattern_lines=tuple(pattern_lines), exceptions=tuple(e.strip() for e in exceptions),
         )
 
     def read_patterns(self, item: LocatedDict, fail: Any) -> tuple[list[str], list[int]]:

@@ -13,6 +13,10 @@ How a question is scored against an intent:
    pattern, which rewards a question that says what one pattern says and nothing else.
 4. rapidfuzz compares the raw normalised strings of the closest patterns, which catches what the
    term view misses (word order, split or joined words).
+5. Subjects (the vocabulary's ``context`` terms, such as lung or breast) must agree: an intent
+   whose patterns are about one subject loses score when the question names another, and a
+   little when the question names none, so "why did my cancer come back" reaches the general
+   answer and "follow-up after lung surgery" the lung one.
 
 The confidence is a weighted blend of the three, in 0..1; an exact restatement of a pattern
 scores 1.
@@ -48,6 +52,12 @@ class Tuning:
     char_weight: float = 0.15
     """Share of the score from rapidfuzz's string similarity to the closest patterns."""
     char_scorer: Callable[..., float] = fuzz.token_sort_ratio
+    other_subject_penalty: float = 0.4
+    """Share of the score lost when the question names a subject the intent is not about."""
+    no_subject_penalty: float = 0.15
+    """Share lost by a subject-specific intent when the question names no subject."""
+    general_penalty: float = 0.1
+    """Share lost by a general intent when the question names a subject."""
     candidates: int = 12
     """How many intents reach the detailed scoring."""
     max_postings: int = 512
@@ -57,6 +67,7 @@ class Tuning:
 @dataclass
 class _IntentIndex:
     intent: Intent
+    subjects: frozenset[str]              # context terms most of its patterns name
     texts: list[str]                      # normalised pattern strings, for rapidfuzz
     features: list[dict[str, float]]      # per pattern: feature -> weight
     totals: list[float]                   # per pattern: sum of weights
@@ -90,7 +101,10 @@ class Matcher:
         self.index: list[_IntentIndex] = []
         postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for number, (intent, patterns) in enumerate(zip(self.intents, analysed)):
-            entry = _IntentIndex(intent, [normalise(p) for p in intent.patterns], [], [], defaultdict(list))
+            named = [set(analyzer.context_terms(a.terms)) for a in patterns]
+            subjects = frozenset(t for t in set().union(*named) if sum(t in n for n in named) * 2 >= len(named))
+            entry = _IntentIndex(intent, subjects, [normalise(p) for p in intent.patterns], [], [],
+                                 defaultdict(list))
             usage: dict[str, int] = defaultdict(int)
             for local, analysis in enumerate(patterns):
                 weights = {f: self.weight(f) for f in features_of(analysis.terms)}
@@ -136,6 +150,7 @@ class Matcher:
 
         top = sorted(coverage.items(), key=lambda item: (-item[1], item[0]))[: self.tuning.candidates]
         t = self.tuning
+        asked_about = frozenset(self.analyzer.context_terms(analysis.terms))
         scored: list[tuple[float, int, int]] = []
         for number, covered in top:
             entry = self.index[number]
@@ -147,6 +162,7 @@ class Matcher:
             score = (1 - t.char_weight) * (
                 t.pattern_weight * dice + (1 - t.pattern_weight) * covered / query_total
             ) + t.char_weight * strings
+            score *= 1 - self._subject_penalty(asked_about, entry.subjects)
             if dice >= 0.999:
                 score = 1.0
             scored.append((min(1.0, score), number, best))
@@ -165,6 +181,13 @@ class Matcher:
             if score > best_score or (score == best_score and local < best):
                 best_score, best = score, local
         return best_score, best
+
+    def _subject_penalty(self, asked_about: frozenset[str], subjects: frozenset[str]) -> float:
+        if not subjects:
+            return self.tuning.general_penalty if asked_about else 0.0
+        if not asked_about:
+            return self.tuning.no_subject_penalty
+        return 0.0 if asked_about & subjects else self.tuning.other_subject_penalty
 
     @staticmethod
     def _closest_patterns(entry: _IntentIndex, query: dict[str, float], best: int) -> list[int]:

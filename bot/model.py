@@ -38,6 +38,8 @@ class Intent:
     path: str = ""
     line: int = 0
     pattern_lines: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    exceptions: tuple[str, ...] = ()
+    """For red flags: phrases that look like a trigger but are not one ("hay fever")."""
 
 
 @dataclass(frozen=True)

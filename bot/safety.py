@@ -6,6 +6,9 @@ neighbours; ``a|b`` gives alternatives for one word, and ``{37.5..45}`` stands f
 that range ("temperature {37.5..45}|{99.5..110}"). Words are compared as stems after spelling
 correction and contraction expansion, so "cant breath", "can't breathe" and "cannot breathing"
 all meet the trigger "can not breathe|breath".
+
+A red-flag intent may also list ``exceptions`` in the same syntax: words an exception matches
+cannot take part in that intent's triggers ("hay fever" is not a fever during chemotherapy).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import Analyzer
 from .model import Intent
 from .normalise import words as normalised_words
 from .stemmer import stem
@@ -92,9 +94,11 @@ class RedFlagDetector:
 
     def __init__(self, intents: tuple[Intent, ...]) -> None:
         self.triggers: list[Trigger] = []
+        self._exceptions: dict[str, list[tuple[tuple[Alternative, ...], ...]]] = {}
         for intent in intents:
             if intent.type != "red_flag":
                 continue
+            self._exceptions[intent.id] = [s for s in map(compile_trigger, intent.exceptions) if s]
             lines = intent.pattern_lines or (intent.line,) * len(intent.patterns)
             for text, line in zip(intent.patterns, lines):
                 steps = compile_trigger(text)
@@ -120,6 +124,8 @@ class RedFlagDetector:
 
     def detect(self, stems: tuple[str, ...]) -> RedFlag | None:
         best: tuple[int, int] | None = None  # (trigger order, position): earliest rule wins
+        masked = {intent: _masked(steps_list, stems) for intent, steps_list in self._exceptions.items()
+                  if steps_list}
         for position, token in enumerate(stems):
             starting = self._by_first.get(token, [])
             if self._number_first and _number(token) is not None:
@@ -127,30 +133,46 @@ class RedFlagDetector:
             for index in starting:
                 if best is not None and index >= best[0]:
                     continue
-                if _matches_from(self.triggers[index].steps, stems, position):
+                trigger = self.triggers[index]
+                sequence = masked.get(trigger.intent.id, stems)
+                if _matches_from(trigger.steps, sequence, position):
                     best = (index, position)
         if best is None:
             return None
         trigger = self.triggers[best[0]]
         return RedFlag(trigger.intent, trigger.text, trigger.line)
 
-    def detect_text(self, analyzer: Analyzer, text: str) -> RedFlag | None:
-        return self.detect(analyzer.analyse(text).stems)
+
+def _masked(exceptions: list[tuple[tuple[Alternative, ...], ...]], stems: tuple[str, ...]) -> tuple[str, ...]:
+    """The stems with every word an exception matches blanked out."""
+    blanked = list(stems)
+    for steps in exceptions:
+        for start in range(len(stems)):
+            end = _match_end(steps, stems, start)
+            if end is not None:
+                blanked[start:end] = [""] * (end - start)
+    return tuple(blanked)
 
 
 def _matches_from(steps: tuple[tuple[Alternative, ...], ...], stems: tuple[str, ...], start: int) -> bool:
-    """Does the trigger match with its first word at ``start``, each next word within MAX_GAP
-    words of the previous one?"""
+    return _match_end(steps, stems, start) is not None
 
-    def search(step: int, position: int, first: bool) -> bool:
+
+def _match_end(steps: tuple[tuple[Alternative, ...], ...], stems: tuple[str, ...], start: int) -> int | None:
+    """Where the trigger's match ends if it matches with its first word at ``start``, each next
+    word within MAX_GAP words of the previous one; None if it does not match there."""
+
+    def search(step: int, position: int, first: bool) -> int | None:
         if step == len(steps):
-            return True
-        stop = position + 1 if first else min(len(stems), position + MAX_GAP + 1)
-        for at in range(position, stop):
+            return position
+        stop = position + 1 if first else position + MAX_GAP + 1
+        for at in range(position, min(stop, len(stems))):
             for option in steps[step]:
                 size = _length_at(option, stems, at)
-                if size and search(step + 1, at + size, False):
-                    return True
-        return False
+                if size:
+                    end = search(step + 1, at + size, False)
+                    if end is not None:
+                        return end
+        return None
 
     return search(0, start, True)

@@ -18,7 +18,7 @@ def max_edits(word: str) -> int:
     """
     if len(word) < MIN_LENGTH:
         return 0
-    return 1 if len(word) < 7 else 2
+    return 1 if len(word) < 9 else 2
 
 
 class SpellingCorrector:

@@ -1,0 +1,78 @@
+"""Red flags go to urgent help before anything else; ordinary questions never do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import Bot
+from bot.evaluate import read_labelled
+
+QUESTIONS = Path(__file__).parent / "data" / "questions"
+RED_FLAGS = read_labelled(QUESTIONS / "red_flags.tsv")
+ORDINARY = [item for name in ("brief", "patients", "holdout", "off_topic")
+            for item in read_labelled(QUESTIONS / f"{name}.tsv")]
+
+
+def test_the_labelled_set_is_large_enough() -> None:
+    assert len(RED_FLAGS) >= 40
+    assert sum("crisis" in i.expected for i in RED_FLAGS) >= 15
+
+
+@pytest.mark.parametrize("item", RED_FLAGS, ids=[i.question[:40] for i in RED_FLAGS])
+def test_every_red_flag_gets_an_emergency_reply(shipped_bot: Bot, item) -> None:
+    reply = shipped_bot.ask(item.question)
+    assert reply.kind == "emergency", f"{item.path}:{item.line}"
+    assert reply.intent in item.expected
+
+
+def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
+    fired = [(i.question, shipped_bot.red_flag(i.question).trigger) for i in ORDINARY
+             if shipped_bot.red_flag(i.question) is not None]
+    assert fired == []
+
+
+def test_the_emergency_reply_comes_first_and_names_the_number(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("what is adjuvant therapy? also I have crushing chest pain")
+    assert reply.kind == "emergency"
+    assert reply.text.lstrip().lower().startswith(("this could be serious", "call", "please call", "get help"))
+    assert "911" in reply.text
+    assert "cancer" in reply.text  # tell staff you have cancer
+
+
+def test_the_crisis_reply_gives_the_crisis_line(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("i cant go on anymore, i want to kill myself")
+    assert reply.intent == "crisis"
+    assert "988" in reply.text and "911" in reply.text
+
+
+def test_uk_locale_gives_uk_numbers() -> None:
+    bot = Bot.load(locale="uk")
+    assert "999" in bot.ask("I can't breathe").text
+    assert "116 123" in bot.ask("i want to die").text
+
+
+@pytest.mark.parametrize("question", ["I have hay fever", "i don't want to die", "what is end of life care",
+                                      "is there anything to make chemo fewer side effects"])
+def test_look_alikes_are_not_red_flags(shipped_bot: Bot, question: str) -> None:
+    assert shipped_bot.ask(question).kind != "emergency"
+
+
+def test_a_real_red_flag_beside_a_look_alike_still_fires(shipped_bot: Bot) -> None:
+    assert shipped_bot.ask("I don't want to die, but I want to end it all").intent == "crisis"
+    assert shipped_bot.ask("my hay fever is bad and my temperature is 38.6 on chemo").intent == "emergency"
+
+
+def test_exceptions_are_only_for_red_flag_intents(write_kb) -> None:
+    from bot import IntentFileError
+
+    folder = write_kb(a="""\
+        intents:
+          - id: x
+            patterns: [hello]
+            answer: hi
+            exceptions: [hay fever]
+        """)
+    with pytest.raises(IntentFileError, match="only applies to red-flag"):
+        Bot.load(folder)
