@@ -52,6 +52,8 @@ _WORD_CHARS = _WordChars()
 
 def _strip_latin_accents(text: str) -> str:
     """Drop accents from Latin letters (é -> e); marks on other scripts carry meaning and stay."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     out: list[str] = []
     base_is_latin = False

@@ -30,7 +30,7 @@ def load_error(folder: Path) -> IntentFileError:
     ("text", "line", "words"),
     [
         ("intents:\n  - id: a\n    patterns: [where can i park\n    answer: x\n", 4, "flow sequence"),
-        ("intents:\n\t- id: a\n", 2, "'\\t'"),
+        ("intents:\n\t- id: a\n", 2, "a tab"),
         ("intents:\n  - id: a\n    id: b\n    patterns: [x]\n    answer: y\n", 3, "duplicate key 'id'"),
         ("intents:\n  - id: a\n    patterns: [x]\n", 2, "`answer` is missing"),
         ("intents:\n  - id: a\n    patterns:\n      - fine\n      - yes\n    answer: y\n", 5, "boolean true"),
