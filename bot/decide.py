@@ -19,9 +19,9 @@ from .settings import Settings
 class Policy:
     """When to answer, clarify or fall back."""
 
-    threshold: float = 0.5
+    threshold: float = 0.32
     """Below this the bot does not answer."""
-    margin: float = 0.05
+    margin: float = 0.02
     """An answer must lead the next intent by at least this much; otherwise it clarifies."""
     suggestion_floor: float = 0.2
     """Fallback suggestions are offered only above this score."""

@@ -1,27 +1,328 @@
-"""The ``check`` command: validate a knowledge base and report every problem found."""
+"""The ``check`` command: validate and lint a knowledge base, reporting every problem found.
+
+Each finding reads ``path:line: error|warning: message``, the form editors and CI logs make
+clickable. What is checked:
+
+- the schema (every problem ``validate_knowledge_base`` collects);
+- the same pattern twice: within one intent (warning) or in two intents (error);
+- confusable intents: a pattern of intent A that the engine ranks under another intent B, or
+  reaches A with a lead over B thinner than the policy margin (so a slight rewording of it
+  would get a "Did you mean" or B's answer);
+- a pattern that sets off a red-flag rule, so that it can never reach its own intent;
+- intents with fewer than ``MIN_PATTERNS`` patterns, and a knowledge base without red flags;
+- the shipped-content policy (on for the shipped knowledge base): each content intent has a
+  source and a review date, the review is less than 12 months old, and the answer reads at
+  Flesch-Kincaid grade ``MAX_GRADE`` or below.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
-from .knowledge import validate_knowledge_base
+from .errors import BotError, IntentFileError
+from .knowledge import KnowledgeBase, shipped_intents_folder, validate_knowledge_base
+from .model import Intent
+from .normalise import normalise
+from .yaml_source import LocatedDict, LocatedList, read_yaml
+
+MIN_PATTERNS = 5
+"""Fewer ways of asking than this rarely survive real patients' wording."""
+MAX_GRADE = 8.0
+"""Patient material should read at US school grade 8 or below (content brief, section 3)."""
+REVIEW_MONTHS = 12
+
+Severity = Literal["error", "warning"]
+_MATCHABLE = ("content", "conversation")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a knowledge base, with where to fix it."""
+
+    severity: Severity
+    message: str
+    path: str | None = None
+    line: int | None = None
+    intent: str | None = None
+    schema: bool = False
+    """A problem that keeps the knowledge base from loading."""
+
+    def __str__(self) -> str:
+        where = shown(self.path) if self.path else "<knowledge base>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.severity}: {self.message}"
+
+    @classmethod
+    def from_error(cls, error: IntentFileError) -> "Finding":
+        return cls("error", error.message, error.path, error.line, error.intent, schema=True)
 
 
 def run_check(folder: Path | None, *, strict: bool = False, policy: str = "auto",
               locale: str | None = None, out: TextIO | None = None) -> int:
-    """Print ``path:line: error: message`` per problem; return 1 if there are any."""
+    """Print every finding and a summary line; return 1 if there are errors (or, with
+    ``strict``, warnings), else 0. ``policy`` is ``auto``, ``on`` or ``off``."""
     out = out or sys.stdout
-    kb, problems = validate_knowledge_base(folder, locale=locale)
-    for problem in problems:
-        where = problem.path or "<knowledge base>"
-        if problem.line is not None:
-            where = f"{where}:{problem.line}"
-        out.write(f"{where}: error: {problem.message}\n")
-    if problems:
-        out.write(f"{len(problems)} error{'s' if len(problems) != 1 else ''}\n")
-        return 1
-    assert kb is not None
-    out.write(f"ok: {len(kb.intents)} intents in {len(kb.files)} files\n")
-    return 0
+    kb, findings = lint_knowledge_base(folder, policy=policy, locale=locale)
+    for finding in findings:
+        out.write(f"{finding}\n")
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    size = (f"{_count(len(kb.intents), 'intent')} in {_count(len(kb.files), 'file')}" if kb is not None
+            else "the knowledge base did not load")
+    if not findings:
+        out.write(f"ok: {size}, no problems found\n")
+        return 0
+    failed = errors > 0 or (strict and warnings > 0)
+    summary = f"{_count(errors, 'error')}, {_count(warnings, 'warning')} ({size})"
+    if strict and warnings and not errors:
+        summary += "; --strict makes warnings fail"
+    if any(f.schema for f in findings):
+        summary += "; confusable intents are checked once the schema errors are fixed"
+    out.write(f"{'FAILED' if failed else 'ok'}: {summary}\n")
+    return 1 if failed else 0
+
+
+def lint_knowledge_base(folder: str | Path | None = None, *, policy: str = "auto",
+                        locale: str | None = None, today: dt.date | None = None,
+                        ) -> tuple[KnowledgeBase | None, list[Finding]]:
+    """Every finding for a knowledge base folder, sorted by file and line."""
+    if policy not in ("auto", "on", "off"):
+        raise BotError(f"--policy must be auto, on or off (not {policy!r})")
+    root = Path(folder) if folder is not None else shipped_intents_folder()
+    kb, problems = validate_knowledge_base(root, locale=locale)
+    findings = [Finding.from_error(p) for p in problems]
+    if kb is None:
+        return None, findings
+    findings += duplicate_patterns(kb.intents)
+    findings += thin_intents(kb.intents)
+    # What the engine would do, and which intents are missing, only mean something once the
+    # whole knowledge base loads: an intent with a schema error is left out.
+    if not problems:
+        from .engine import Bot
+
+        if not any(i.type == "red_flag" for i in kb.intents):
+            findings.append(Finding(
+                "warning", "no red_flag intent: messages such as \"I can't breathe\" would get an "
+                "ordinary answer instead of an emergency reply (see the shipped intents/safety.yml)",
+                str(kb.root)))
+        findings += confusable_patterns(Bot(kb))
+    if _policy_applies(policy, root):
+        findings += policy_findings(kb.intents, today=today or dt.date.today())
+    return kb, sorted(findings, key=_location)
+
+
+def duplicate_patterns(intents: Sequence[Intent]) -> list[Finding]:
+    """The same pattern (after normalising) twice: a warning within one intent, an error
+    across two, because the engine cannot tell which answer was meant."""
+    findings: list[Finding] = []
+    # Red-flag triggers are a rule language of their own ("a|b c"), compared only among themselves.
+    first_seen: dict[tuple[bool, str], tuple[Intent, int]] = {}
+    for intent in intents:
+        for pattern, line in _patterns(intent):
+            flag = intent.type == "red_flag"
+            key = (flag, " ".join(pattern.casefold().split()) if flag else normalise(pattern))
+            if key not in first_seen:
+                first_seen[key] = (intent, line)
+                continue
+            other, other_line = first_seen[key]
+            if other.id == intent.id:
+                findings.append(Finding("warning", f"intent {intent.id!r}: pattern {pattern!r} repeats "
+                                        f"line {other_line}", intent.path, line, intent.id))
+            else:
+                findings.append(Finding(
+                    "error", f"pattern {pattern!r} of intent {intent.id!r} is also a pattern of "
+                    f"{other.id!r} ({shown(other.path)}:{other_line}): keep it in one of them",
+                    intent.path, line, intent.id))
+    return findings
+
+
+def thin_intents(intents: Sequence[Intent]) -> list[Finding]:
+    """Intents with too few patterns to catch the many ways people ask."""
+    return [
+        Finding("warning", f"intent {i.id!r} has {len(i.patterns)} pattern"
+                f"{'' if len(i.patterns) == 1 else 's'}; add at least {MIN_PATTERNS} ways people "
+                "ask it, in their own words", i.path, i.line, i.id)
+        for i in intents if i.type in _MATCHABLE and len(i.patterns) < MIN_PATTERNS
+    ]
+
+
+def confusable_patterns(bot) -> list[Finding]:  # bot: Bot (imported lazily)
+    """Patterns the engine does not clearly give to their own intent.
+
+    Each pattern is asked as a question. If another intent ranks first, or the pattern's own
+    intent leads the next one by less than the policy margin, a patient asking much the same
+    thing may get the other answer or a "Did you mean" list. Patterns that are literal
+    duplicates across intents are left to ``duplicate_patterns``.
+    """
+    margin = bot.policy.margin
+    owners: dict[str, set[str]] = {}
+    for intent in bot.intents:
+        if intent.type in _MATCHABLE:
+            for pattern in intent.patterns:
+                owners.setdefault(normalise(pattern), set()).add(intent.id)
+    findings: list[Finding] = []
+    for intent in bot.intents:
+        if intent.type not in _MATCHABLE:
+            continue
+        for pattern, line in _patterns(intent):
+            flag = bot.red_flag(pattern)
+            if flag is not None:
+                findings.append(Finding(
+                    "warning", f"pattern {pattern!r} of intent {intent.id!r} sets off the red-flag "
+                    f"rule {flag.trigger!r} ({shown(flag.intent.path)}:{flag.line}), so it always gets the "
+                    f"{flag.intent.id!r} reply: reword or remove it", intent.path, line, intent.id))
+                continue
+            if len(owners.get(normalise(pattern), ())) > 1:
+                continue
+            matches = bot.rank(pattern, limit=5)
+            if not matches:
+                continue
+            top = matches[0]
+            if top.intent != intent.id:
+                own = next((m.confidence for m in matches if m.intent == intent.id), None)
+                own_text = f"{own:.2f}" if own is not None else "not in the top 5"
+                findings.append(Finding(
+                    "warning", f"intents {intent.id!r} and {top.intent!r} compete: pattern {pattern!r} "
+                    f"of {intent.id!r} is answered with {top.intent!r} ({top.confidence:.2f}, its pattern "
+                    f"{top.pattern!r} at {shown(top.path)}:{top.line}; {intent.id!r} scores {own_text})",
+                    intent.path, line, intent.id))
+            elif len(matches) > 1 and top.confidence - matches[1].confidence < margin:
+                second = matches[1]
+                findings.append(Finding(
+                    "warning", f"intents {intent.id!r} and {second.intent!r} compete: pattern "
+                    f"{pattern!r} of {intent.id!r} leads {second.intent!r} by only "
+                    f"{top.confidence - second.confidence:.2f} ({top.confidence:.2f} vs "
+                    f"{second.confidence:.2f}, its pattern {second.pattern!r} at {shown(second.path)}:"
+                    f"{second.line}; the engine wants a lead of {margin:.2f})",
+                    intent.path, line, intent.id))
+    return findings
+
+
+def policy_findings(intents: Sequence[Intent], *, today: dt.date) -> list[Finding]:
+    """Shipped-content policy for content intents: sources, review dates, reading grade."""
+    findings: list[Finding] = []
+    content = [i for i in intents if i.type == "content"]
+    lines = _FieldLines()
+    stale_before = _months_before(today, REVIEW_MONTHS)
+    for intent in content:
+        if not intent.sources:
+            findings.append(Finding("error", f"intent {intent.id!r} has no `sources:`: shipped answers "
+                                    "need at least one source URL", intent.path, intent.line, intent.id))
+        if intent.reviewed is None:
+            findings.append(Finding("error", f"intent {intent.id!r} has no `reviewed:` date: shipped "
+                                    "answers need the date a person last checked them",
+                                    intent.path, intent.line, intent.id))
+        elif intent.reviewed < stale_before:
+            findings.append(Finding(
+                "warning", f"intent {intent.id!r} was last reviewed on {intent.reviewed.isoformat()}, "
+                f"more than {REVIEW_MONTHS} months ago: check it against its sources again",
+                intent.path, lines.of(intent, "reviewed"), intent.id))
+        elif intent.reviewed > today:
+            findings.append(Finding(
+                "warning", f"intent {intent.id!r} has a review date in the future "
+                f"({intent.reviewed.isoformat()})", intent.path, lines.of(intent, "reviewed"), intent.id))
+    if not content:
+        return findings
+    try:
+        import textstat
+    except ImportError:
+        findings.append(Finding("warning", "textstat is not installed, so reading grades were not "
+                                "checked (pip install textstat==0.7.8)"))
+        return findings
+    for intent in content:
+        grade = textstat.flesch_kincaid_grade(readable_text(intent.answer))
+        if grade > MAX_GRADE:
+            findings.append(Finding(
+                "warning", f"intent {intent.id!r}: the answer reads at grade {grade:.1f} (Flesch-Kincaid); "
+                f"aim for {MAX_GRADE:g} or below with shorter sentences and plainer words",
+                intent.path, lines.of(intent, "answer"), intent.id))
+    return findings
+
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def readable_text(answer: str) -> str:
+    """The answer as a reader meets it, for reading-grade formulas: URLs (read as one long
+    "word" with dozens of syllables) are dropped, and each line or bullet ends a sentence
+    (without a full stop a list would count as one endless sentence)."""
+    sentences = []
+    for line in answer.splitlines():
+        line = _URL.sub("", _BULLET.sub("", line)).strip()
+        if line:
+            sentences.append(line if line[-1] in ".!?:;" else f"{line}.")
+    return " ".join(sentences)
+
+
+class _FieldLines:
+    """The line of a field (``answer``, ``reviewed``) of an intent, read back from its file:
+    an Intent only remembers where it starts."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, dict[str, LocatedDict]] = {}
+
+    def of(self, intent: Intent, key: str) -> int:
+        if intent.path not in self._files:
+            self._files[intent.path] = self._read(intent.path)
+        item = self._files[intent.path].get(intent.id)
+        return item.line_of(key) if item is not None else intent.line
+
+    @staticmethod
+    def _read(path: str) -> dict[str, LocatedDict]:
+        try:
+            data = read_yaml(path)
+        except IntentFileError:
+            return {}
+        items = data.get("intents") if isinstance(data, LocatedDict) else None
+        if not isinstance(items, LocatedList):
+            return {}
+        return {i["id"]: i for i in items if isinstance(i, LocatedDict) and isinstance(i.get("id"), str)}
+
+
+def shown(path: str | Path) -> str:
+    """A path as a curator would type it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _patterns(intent: Intent) -> Iterable[tuple[str, int]]:
+    lines = intent.pattern_lines or (intent.line,) * len(intent.patterns)
+    return zip(intent.patterns, lines)
+
+
+def _policy_applies(policy: str, root: Path) -> bool:
+    if policy != "auto":
+        return policy == "on"
+    try:
+        return root.resolve() == shipped_intents_folder().resolve()
+    except OSError:
+        return False
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _location(finding: Finding) -> tuple[str, int, int]:
+    return (finding.path or "", finding.line or 0, 0 if finding.severity == "error" else 1)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -62,7 +62,7 @@ def _strip_latin_accents(text: str) -> str:
             if base_is_latin:
                 continue
         else:
-            base_is_latin = ch.isascii()
+            base_is_latin = ch.isascii() and ch.isalpha()
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out))
 

@@ -1,0 +1,202 @@
+"""`run_bot.py eval FILE`: how well a knowledge base answers a curator's labelled questions.
+
+Each test builds a small knowledge base and a labelled file in tmp_path and runs the command
+as a curator would, through ``bot.cli.main``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+KNOWLEDGE = """\
+topic: Lung cancer
+intents:
+  - id: lung_recurrence
+    question: Why did my lung cancer come back?
+    patterns:
+      - why did my lung cancer come back
+      - lung cancer came back after surgery
+      - how can lung cancer return after it was removed
+      - my lung tumour is back why
+      - lung cancer recurrence after lobectomy
+    answer: Small groups of cancer cells can stay in the body after surgery and grow later.
+  - id: lung_treatment
+    question: How is recurrent lung cancer treated?
+    patterns:
+      - how is recurrent lung cancer treated
+      - treatment for lung cancer that came back
+      - what are the options when lung cancer returns
+      - can they operate again on lung cancer
+      - chemo for lung cancer recurrence
+    answer: Treatment depends on where it came back. Options include surgery, radiotherapy and drugs.
+  - id: breast_treatment
+    question: How is recurrent breast cancer treated?
+    patterns:
+      - how is recurrent breast cancer treated
+      - treatment for breast cancer that came back
+      - what are the options when breast cancer returns
+      - can they operate again on breast cancer
+      - hormone therapy for breast cancer recurrence
+    answer: Treatment depends on where it came back. Options include surgery and hormone therapy.
+  - id: emergency
+    type: red_flag
+    question: (emergency)
+    patterns:
+      - "can not breathe|breath"
+    answer: This could be serious. Call 911 now.
+vocabulary:
+  synonyms:
+    - [recur, come back, came back, coming back, return, relapse]
+"""
+
+# Four in-scope questions the bot gets right, one whose label disagrees with the bot (a
+# confident wrong answer as far as the file is concerned), and two off-topic questions.
+LABELLED = """\
+# question\texpected intent
+why did my lung cancer come back after surgery\tlung_recurrence
+how is recurrent breast cancer treated now\tbreast_treatment
+treatment options for lung cancer that came back\tlung_treatment
+i can't breathe\temergency
+why did my lung cancer come back\tlung_treatment
+what is the weather tomorrow\t-
+best pizza in town\t
+"""
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    folder = tmp_path / "intents"
+    folder.mkdir()
+    (folder / "lung.yml").write_text(KNOWLEDGE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def labelled(tmp_path: Path) -> Path:
+    path = tmp_path / "questions.tsv"
+    path.write_text(LABELLED, encoding="utf-8")
+    return path
+
+
+def run(knowledge: Path, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--intents", str(knowledge), "eval", *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_report_gives_accuracy_confident_wrong_and_off_topic_rejection(knowledge, labelled):
+    code, out, _ = run(knowledge, str(labelled))
+
+    assert code == 0
+    assert "7 questions (5 in scope, 2 off-topic)" in out
+    assert "accuracy" in out and "80.0%" in out
+    assert "confidently wrong" in out and "(1 answered with a wrong intent)" in out
+    assert "off-topic rejected   100.0%" in out
+
+
+def test_report_lists_intents_with_low_recall_and_the_confused_pair(knowledge, labelled):
+    code, out, _ = run(knowledge, str(labelled))
+
+    assert code == 0
+    assert "per-intent recall below 100%" in out
+    recall = out.split("per-intent recall below 100%:")[1]
+    assert "lung_treatment" in recall and "1/2" in recall
+    assert "lung_treatment -> lung_recurrence  x1" in out
+
+
+def test_failures_name_the_file_and_line_of_each_wrong_question(knowledge, labelled):
+    code, out, _ = run(knowledge, str(labelled), "--failures")
+
+    assert code == 0
+    assert f"{labelled}:6: 'why did my lung cancer come back': expected lung_treatment" in out
+
+
+def test_json_report_is_machine_readable(knowledge, labelled):
+    code, out, _ = run(knowledge, str(labelled), "--json")
+
+    report = json.loads(out)
+    assert code == 0
+    assert report["questions"] == 7
+    assert report["accuracy"] == 0.8
+    assert report["confidently_wrong"] == 1
+    assert report["off_topic_rejection"] == 1.0
+    assert report["recall_by_intent"]["lung_treatment"] == {"correct": 1, "total": 2}
+    assert report["confused_pairs"] == [{"expected": "lung_treatment", "answered": "lung_recurrence",
+                                         "count": 1}]
+
+
+def test_min_accuracy_fails_the_run_for_ci_when_accuracy_is_lower(knowledge, labelled):
+    code, out, _ = run(knowledge, str(labelled), "--min-accuracy", "0.95")
+
+    assert code == 1
+    assert "FAILED: accuracy 80.0% is below --min-accuracy 95.0%" in out
+
+
+def test_min_accuracy_passes_when_accuracy_is_high_enough(knowledge, labelled):
+    code, _, _ = run(knowledge, str(labelled), "--min-accuracy", "0.8")
+
+    assert code == 0
+
+
+def test_sweep_prints_accuracy_and_rejection_for_each_threshold(knowledge, labelled):
+    code, out, _ = run(knowledge, str(labelled), "--sweep")
+
+    table = out.split("threshold  accuracy  confidently-wrong  off-topic-rejected\n")[1].splitlines()
+    assert code == 0
+    assert [row.split()[0] for row in table] == [f"{0.05 * i:.2f}" for i in range(21)]
+    # Answering everything (threshold 0) gives up off-topic rejection.
+    assert table[0].split()[-1] == "0.0%"
+    assert table[-1].split()[-1] == "100.0%"
+
+
+def test_sweep_is_included_in_the_json_report(knowledge, labelled):
+    _, out, _ = run(knowledge, str(labelled), "--json", "--sweep")
+
+    sweep = json.loads(out)["sweep"]
+    assert len(sweep) == 21
+    assert set(sweep[0]) == {"threshold", "accuracy", "confidently_wrong_rate", "off_topic_rejection"}
+
+
+def test_threshold_override_changes_what_is_answered(knowledge, labelled):
+    _, strict_out, _ = run(knowledge, str(labelled), "--json", "--threshold", "1.0")
+
+    strict = json.loads(strict_out)
+    assert strict["threshold"] == 1.0
+    # Only exact restatements of a pattern (and red flags) are still answered.
+    assert strict["accuracy"] < 0.8
+
+
+def test_labelled_questions_can_be_yaml_with_several_acceptable_ids(knowledge, tmp_path):
+    path = tmp_path / "questions.yml"
+    path.write_text(
+        "questions:\n"
+        "  - question: why did my lung cancer come back after surgery\n"
+        "    expect: [lung_recurrence, lung_treatment]\n"
+        "  - question: what is the weather tomorrow\n"
+        "    expect: '-'\n",
+        encoding="utf-8",
+    )
+
+    code, out, _ = run(knowledge, str(path), "--json")
+
+    report = json.loads(out)
+    assert code == 0
+    assert (report["in_scope"], report["off_topic"], report["accuracy"]) == (1, 1, 1.0)
+
+
+def test_a_line_without_a_tab_is_reported_with_its_file_and_line(knowledge, tmp_path):
+    path = tmp_path / "questions.tsv"
+    path.write_text("why did my lung cancer come back after surgery\tlung_recurrence\n"
+                    "what are the options when it returns    lung_treatment\n", encoding="utf-8")
+
+    code, out, err = run(knowledge, str(path))
+
+    assert code == 2
+    assert out == ""
+    assert f"{path}:2: expected `question<TAB>expected intent`" in err
