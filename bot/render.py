@@ -7,6 +7,7 @@ overrides (which can make text display differently from what it is).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -69,6 +70,8 @@ class Style:
 
 
 def terminal_width(default: int = 80) -> int:
+    """The width to wrap answers to: the terminal's, kept between 40 and 100 columns so lines
+    stay readable on very wide screens."""
     return max(40, min(100, shutil.get_terminal_size((default, 24)).columns))
 
 
@@ -87,6 +90,22 @@ def wrap(text: str, width: int, indent: str = "") -> str:
     return "\n".join(lines)
 
 
+def source_lines(title: str, url: str, width: int) -> str:
+    """A source as a list item: "- title: url" if it fits, else the title wrapped and the URL
+    on a line of its own, never broken (a URL cut in two cannot be copied or clicked).
+
+    >>> print(source_lines("NCI", "https://www.cancer.gov/recurrence", 30))
+    - NCI:
+      https://www.cancer.gov/recurrence
+    """
+    title = terminal_safe(title) or "Source"
+    url = "".join(terminal_safe(url).split())
+    line = f"- {title}: {url}"
+    if len(line) <= width:
+        return line
+    return f"{wrap(f'- {title}:', width)}\n  {url}"
+
+
 def render_reply(reply: Reply, *, related: Sequence[Intent] = (), width: int = 80,
                  style: Style = Style()) -> str:
     """The block of text a person sees for a reply."""
@@ -97,12 +116,40 @@ def render_reply(reply: Reply, *, related: Sequence[Intent] = (), width: int = 8
     parts.append(style.alert(body) if reply.kind == "emergency" else body)
     if reply.sources:
         lines = [style.heading("Sources:")]
-        for source in reply.sources:
-            title = terminal_safe(source.title) or "Source"
-            lines.append(wrap(f"- {title}: {terminal_safe(source.url)}", width))
+        lines.extend(source_lines(source.title, source.url, width) for source in reply.sources)
         parts.append("\n".join(lines))
     if related and reply.kind == "answer":
         lines = [style.heading("You might also ask:")]
         lines.extend(wrap(f"- {terminal_safe(i.question)}", width) for i in related)
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+# JSON escapes C0 controls itself; C1 controls (0x80-0x9f: 0x9b is a one-byte CSI on some
+# terminals), bidi overrides, line separators and lone surrogates it leaves raw.
+_JSON_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
+
+
+def json_line(data: object) -> str:
+    r"""``data`` as one line of JSON that can be printed or logged as it is: readable non-ASCII
+    text, but every control, bidi or surrogate character written as a ``\uXXXX`` escape.
+
+    >>> print(json_line({"q": "café \x1b[31m"}))
+    {"q": "café \u001b[31m"}
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Text made safe and shortened to one line of at most ``limit`` characters, for echoing
+    something a person typed (a 1 MB paste must not come back as 1 MB).
+
+    >>> one_line("why\\n is it\\x1b[2J back?")
+    'why is it back?'
+    >>> one_line("x" * 10, limit=5)
+    'xxxx…'
+    """
+    flat = " ".join(terminal_safe(text[: limit * 4]).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

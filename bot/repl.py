@@ -1,0 +1,569 @@
+"""The chat: a prompt_toolkit REPL on a terminal, a plain line loop otherwise.
+
+Both loops drive the same ``Chat`` (the engine's conversation plus the slash commands), so a
+question gets the same reply whichever way it arrives. prompt_toolkit is imported only on the
+terminal path: piped use starts faster and never trips over "Input is not a terminal".
+
+Built like prompt_toolkit's own examples: ``make_session`` is the one factory for the
+``PromptSession``; ``repl_loop`` takes the session and an output function, so tests drive it
+with ``create_pipe_input()`` and ``DummyOutput()``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import signal
+import sys
+import textwrap
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .engine import MAX_QUESTION_CHARS, SAFETY_SCAN_CHARS
+from .miss_log import MissLog, create_private
+from .model import Intent, Match, Reply
+from .render import (Style, colour_wanted, json_line, one_line, render_reply, source_lines,
+                     terminal_safe, terminal_width, wrap)
+
+if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+
+    from .engine import Bot
+
+Echo = Callable[[str], None]
+
+EXIT_TERMINATED = 128 + signal.SIGTERM  # the shell's convention: 143
+
+COMMANDS: dict[str, str] = {
+    "/help": "show this help",
+    "/topics": "the topics I know, with sample questions",
+    "/sources": "the sources of the last answer",
+    "/why": "why I gave the last reply (matched pattern, score, runners-up)",
+    "/reset": "forget this conversation and start again",
+    "/quit": "leave the chat (also /exit, or Ctrl-D)",
+}
+ALIASES = {"/exit": "/quit", "/bye": "/quit", "/?": "/help", "/source": "/sources",
+           "/topic": "/topics", "/restart": "/reset"}
+
+TOOLBAR = " Tab: complete  Up/Down: history  Ctrl-C: clear line  Ctrl-D: quit  F1: help "
+
+SAMPLES_PER_TOPIC = 2  # a dozen topics must fit on one screen; Tab shows every question
+
+
+class ChatTerminated(BaseException):
+    """SIGTERM arrived: the chat ends cleanly with exit code 143.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the way
+    (ours or prompt_toolkit's) swallows it.
+    """
+
+
+class Chat:
+    """One person's chat: the engine's conversation plus the slash commands.
+
+    ``handle(line)`` returns the text to show and whether the chat should end; the loops only
+    read lines and show text. ``interactive`` is True in the terminal REPL (the prompt already
+    shows the question, and the key hints apply); the plain loop echoes each question instead.
+    """
+
+    def __init__(self, bot: "Bot", *, style: Style = Style(), width: int | None = None,
+                 miss_log: MissLog | None = None, interactive: bool = False) -> None:
+        self.bot = bot
+        self.conversation = bot.conversation()
+        self.style = style
+        self.miss_log = miss_log
+        self.interactive = interactive
+        self._width = width
+        self.last_answer: Reply | None = None  # for /sources: a later "I'm not sure" has none
+
+    @property
+    def width(self) -> int:
+        """The wrapping width: fixed if given, else the terminal's now (it may be resized)."""
+        return self._width or terminal_width()
+
+    # -- lines -----------------------------------------------------------------------------
+
+    def handle(self, line: str) -> tuple[str, bool]:
+        """The text to show for one line the person entered, and whether the chat ends."""
+        text = line.strip()
+        if not text:
+            return "", False
+        if text.startswith("/"):
+            return self.command(text)
+        reply = self.ask(text)
+        block = self.render(reply)
+        if not self.interactive:
+            block = f"> {one_line(text)}\n{block}"
+        return block, False
+
+    def ask(self, text: str) -> Reply:
+        """Ask the conversation, remember the answer for /sources, and log a miss if asked to."""
+        # The engine reads only MAX_QUESTION_CHARS (and says so in reply.notice) but scans
+        # further for red flags; cutting here keeps a 1 MB paste cheap without hiding one.
+        text = text[:SAFETY_SCAN_CHARS]
+        reply = self.conversation.ask(text)
+        if reply.kind in ("answer", "emergency"):
+            self.last_answer = reply
+        # A re-prompt ("please choose a number from 1 to 3") repeats the earlier reply, whose
+        # question is not this text: that is not a new miss.
+        if self.miss_log is not None and reply.question == text[:MAX_QUESTION_CHARS]:
+            self.miss_log.record(text, reply)
+        return reply
+
+    def render(self, reply: Reply) -> str:
+        """The block of text for a reply, with related questions for an answer."""
+        return render_reply(reply, related=self._related(reply), width=self.width, style=self.style)
+
+    def _related(self, reply: Reply) -> list[Intent]:
+        intent = self.bot.intent(reply.intent) if reply.intent else None
+        if intent is None:
+            return []
+        return [r for r in (self.bot.intent(i) for i in intent.related) if r is not None]
+
+    # -- texts -----------------------------------------------------------------------------
+
+    def greeting(self) -> str:
+        """The opening: a short hello, the disclaimer, the emergency line and how to start."""
+        return greeting(self.bot, self.style, self.width)
+
+    def farewell(self) -> str:
+        """The last line of a chat."""
+        return "Goodbye. Take care."
+
+    # -- commands --------------------------------------------------------------------------
+
+    def command(self, text: str) -> tuple[str, bool]:
+        """Run a slash command; an unknown one gets a hint."""
+        name = text.split()[0].lower()
+        name = ALIASES.get(name, name)
+        if name == "/quit":
+            return self.farewell(), True
+        run: dict[str, Callable[[], str]] = {
+            "/help": self.help, "/topics": self.topics, "/sources": self.sources,
+            "/why": self.why, "/reset": self.reset,
+        }
+        if name in run:
+            return run[name](), False
+        return self.unknown(name), False
+
+    def help(self) -> str:
+        """What /help shows."""
+        s, w = self.style, self.width
+        width = max(len(c) for c in COMMANDS) + 2
+        lines = [s.heading("Commands:")]
+        lines += [f"  {c.ljust(width)}{d}" for c, d in COMMANDS.items()]
+        lines += ["", s.heading("Tips:"),
+                  wrap("- Ask in your own words, for example: why did my cancer come back?", w),
+                  wrap("- When I offer numbered questions, type the number to choose one.", w),
+                  wrap("- Short follow-ups keep the subject: after a lung cancer answer, "
+                       "\"how is it treated?\" is about lung cancer.", w)]
+        if self.interactive:
+            lines += [wrap("- Keys: Tab completes commands and questions, Up and Down recall "
+                           "earlier questions, Right accepts the grey hint, Ctrl-C clears the "
+                           "line, Ctrl-D leaves.", w)]
+        crisis = self.bot.settings.values.get("crisis_line")
+        lines += ["", wrap(terminal_safe(self.bot.disclaimer), w)]
+        if crisis:
+            lines += [wrap(terminal_safe(f"If you are thinking of harming yourself, {crisis}."), w)]
+        return "\n".join(lines)
+
+    def topics(self) -> str:
+        """What /topics shows: each content topic with a few sample questions."""
+        s, w = self.style, self.width
+        groups: dict[str, list[Intent]] = {}
+        for intent in self.bot.intents:
+            if intent.type == "content":
+                groups.setdefault(intent.topic or "Other questions", []).append(intent)
+        if not groups:
+            return "I have no topics loaded."
+        lines = [s.heading("Topics I know about, with sample questions:")]
+        for topic, intents in groups.items():
+            count = "1 question" if len(intents) == 1 else f"{len(intents)} questions"
+            lines += ["", f"{s.bold(terminal_safe(topic))} {s.dim(f'({count})')}"]
+            lines += [wrap(f"  - {terminal_safe(i.question)}", w) for i in intents[:SAMPLES_PER_TOPIC]]
+        hint = "Press Tab to see every question." if self.interactive else ""
+        lines += ["", s.dim(wrap(f"Ask in your own words. {hint}".strip(), w))]
+        return "\n".join(lines)
+
+    def sources(self) -> str:
+        """What /sources shows: the sources of the last answer."""
+        s, w = self.style, self.width
+        reply = self.last_answer
+        if reply is None:
+            return "There is no answer yet: ask a question first, then type /sources."
+        intent = self.bot.intent(reply.intent) if reply.intent else None
+        about = f" for \"{terminal_safe(intent.question)}\"" if intent else ""
+        if not reply.sources:
+            return wrap(f"The last answer{about} has no sources listed.", w)
+        lines = [s.heading(wrap(f"Sources{about}:", w))]
+        lines.extend(source_lines(source.title, source.url, w) for source in reply.sources)
+        return "\n".join(lines)
+
+    def why(self) -> str:
+        """What /why shows: how the last reply was chosen."""
+        s, w = self.style, self.width
+        reply = self.conversation.last
+        if reply is None:
+            return "Nothing to explain yet: ask a question first, then type /why."
+        policy = self.bot.policy
+        head = f"kind: {reply.kind}"
+        if reply.intent:
+            head += f", intent: {terminal_safe(reply.intent)}"
+        head += f", confidence: {reply.confidence:.2f}"
+        lines = [s.heading("Why this reply:"), "  " + head]
+        matches = reply.matches
+        if reply.kind == "emergency" and matches:
+            lines.append(f"  red-flag trigger: {_match_line(matches[0])}")
+            lines.append("  Red flags are checked before anything else, and always answered.")
+        elif reply.kind == "answer" and matches:
+            lines.append(f"  matched pattern: {_match_line(matches[0])}")
+            matches = matches[1:]
+        elif reply.kind == "answer":
+            lines.append("  chosen from the numbered questions I offered")
+        if reply.kind in ("clarify", "fallback"):
+            verdict = ("no candidate led the others clearly enough" if reply.kind == "clarify"
+                       else "no candidate was confident enough")
+            lines.append(f"  {verdict}")
+        if matches and reply.kind != "emergency":
+            label = "runners-up:" if reply.kind == "answer" else "best candidates:"
+            lines.append(f"  {label}")
+            lines += [f"    {m.confidence:.2f}  {terminal_safe(m.intent)}\n"
+                      f"          {_match_line(m)}" for m in matches[:4]]
+        if reply.notice:
+            lines.append(f"  note: {one_line(reply.notice, 300)}")
+        if reply.kind != "emergency":
+            lines.append(s.dim(f"  (I answer when confidence is at least {policy.threshold:.2f} and "
+                               f"leads the next by {policy.margin:.2f}.)"))
+        return "\n".join(_hang(line, w) for line in lines)
+
+    def reset(self) -> str:
+        """What /reset does: forget the conversation."""
+        self.conversation.reset()
+        self.last_answer = None
+        return "I have forgotten this conversation. Ask a new question whenever you are ready."
+
+    def unknown(self, name: str) -> str:
+        """The hint for a command that does not exist."""
+        known = [*COMMANDS, *ALIASES]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        shown = one_line(name, 40)
+        hint = f" Did you mean {ALIASES.get(close[0], close[0])}?" if close else ""
+        return f"I don't know the command \"{shown}\".{hint} Type /help to see the commands."
+
+
+def greeting(bot: "Bot", style: Style, width: int) -> str:
+    """The opening of a chat: a short hello, the disclaimer, the emergency line, how to start."""
+    s, w = style, width
+    number = terminal_safe(bot.settings.emergency_number)
+    return "\n".join([
+        s.bold(wrap("Hello. I answer common questions about cancer that may come back or has "
+                    "come back.", w)),
+        wrap(terminal_safe(bot.disclaimer), w),
+        s.alert(wrap(f"If you have chest pain, trouble breathing or heavy bleeding, call {number} "
+                     "now.", w)),
+        s.dim(wrap("Ask a question in your own words. /topics shows what I know about, /help "
+                   "the commands.", w)),
+    ])
+
+
+def _hang(text: str, width: int) -> str:
+    """Wrap each line of ``text``, continuing under its own first word (for indented lists)."""
+    out = []
+    for line in text.split("\n"):
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.append(textwrap.fill(line, width, subsequent_indent=indent + "  ",
+                                 break_long_words=False, break_on_hyphens=False) or line)
+    return "\n".join(out)
+
+
+def _match_line(match: Match) -> str:
+    where = _short_path(match.path)
+    if where and match.line:
+        where = f"{where}:{match.line}"
+    pattern = one_line(match.pattern, 120)
+    return f"\"{pattern}\" ({where})" if where else f"\"{pattern}\""
+
+
+def _short_path(path: str) -> str:
+    if not path:
+        return ""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return terminal_safe(path)
+    return terminal_safe(path if relative.startswith("..") else relative)
+
+
+# -- the terminal REPL ---------------------------------------------------------------------
+
+
+def make_session(bot: "Bot", history: Path | None = None, *, colour: bool = True,
+                 input: "Input | None" = None, output: "Output | None" = None) -> "PromptSession[str]":
+    """The one PromptSession of a chat: history (in memory, or ``history`` created with mode
+    0600), auto-suggestion from it, completion of slash commands and questions, key bindings
+    and a bottom toolbar with the key hints.
+
+    Raises BotError if the history file cannot be created.
+    """
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.application.current import get_app
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.output import ColorDepth
+    from prompt_toolkit.styles import Style as PromptStyle
+
+    store: History
+    if history is not None:
+        create_private(Path(history))  # before FileHistory opens it, so never world-readable
+        store = FileHistory(os.fspath(history))
+    else:
+        store = InMemoryHistory()
+
+    bindings = KeyBindings()
+
+    @bindings.add("f1")
+    def _help(event: Any) -> None:
+        event.current_buffer.text = "/help"
+        event.current_buffer.validate_and_handle()
+
+    # Questions are long, so a menu on every key would get in the way; commands are short
+    # and few, so show them as soon as "/" is typed.
+    slash_typed = Condition(lambda: get_app().current_buffer.text.lstrip().startswith("/"))
+
+    return PromptSession(
+        message=[("class:prompt", "> ")],
+        history=store,
+        auto_suggest=AutoSuggestFromHistory(),
+        completer=_completer(bot),
+        complete_while_typing=slash_typed,
+        key_bindings=bindings,
+        bottom_toolbar=[("class:bottom-toolbar", TOOLBAR)],
+        style=PromptStyle.from_dict({"prompt": "bold"}),
+        color_depth=None if colour else ColorDepth.DEPTH_1_BIT,
+        search_ignore_case=True,
+        input=input,
+        output=output,
+    )
+
+
+def _completer(bot: "Bot") -> Any:
+    """Completes slash commands by prefix, and canonical questions by the words typed so far,
+    found anywhere in the question ("lung back" offers "Why can lung cancer come back...")."""
+    from prompt_toolkit.completion import Completer, Completion
+
+    questions: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for intent in bot.intents:
+        question = " ".join(terminal_safe(intent.question).split())
+        if intent.type == "content" and question and question not in seen:
+            seen.add(question)
+            questions.append((question, terminal_safe(intent.topic)))
+
+    class ChatCompleter(Completer):
+        def get_completions(self, document: Any, complete_event: Any) -> Iterator[Completion]:
+            text = document.text_before_cursor
+            typed = text.lstrip()
+            if typed.startswith("/"):
+                for name, description in COMMANDS.items():
+                    if name.startswith(typed.lower()):
+                        yield Completion(name, start_position=-len(typed), display_meta=description)
+                return
+            words = typed.lower().split()
+            starts, anywhere = [], []
+            for question, topic in questions:
+                lower = question.lower()
+                if all(word in lower for word in words):
+                    (starts if lower.startswith(typed.lower()) else anywhere).append((question, topic))
+            for question, topic in starts + anywhere:
+                yield Completion(question, start_position=-len(text), display_meta=topic)
+
+    return ChatCompleter()
+
+
+def repl_loop(bot: "Bot", session: "PromptSession[str]", echo: Echo, *, style: Style = Style(),
+              width: int | None = None, miss_log: MissLog | None = None, greet: bool = True) -> int:
+    """Chat until /quit or Ctrl-D; return the exit code (0).
+
+    Ctrl-C clears the line (or abandons an answer being prepared) and never ends the chat.
+    ``greet=False`` when the caller has shown the greeting already.
+    """
+    chat = Chat(bot, style=style, width=width, miss_log=miss_log, interactive=True)
+    if greet:
+        echo(chat.greeting())
+    while True:
+        try:
+            line = session.prompt()
+            _raise_if_terminated()
+            text, done = chat.handle(line)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            echo(chat.farewell())
+            return 0
+        if text:
+            echo(text)
+        if done:
+            return 0
+
+
+# -- the plain line loop ------------------------------------------------------------------
+
+
+def plain_loop(bot: "Bot", lines: Iterable[str], echo: Echo, *, as_json: bool = False,
+               width: int | None = None, miss_log: MissLog | None = None) -> int:
+    """Answer each non-blank line; return 0 at the end of input.
+
+    Plain text: the disclaimer, then one block per question (the question, then the answer)
+    with no colour or control codes; slash commands work as in the REPL. With ``as_json``:
+    one JSON object (``Reply.to_dict()``) per non-blank line, every line a question.
+    """
+    chat = Chat(bot, style=Style(colour=False), width=width or terminal_width(), miss_log=miss_log)
+    if not as_json:
+        echo(wrap(terminal_safe(bot.disclaimer), chat.width) + "\n")
+    for line in lines:
+        if as_json:
+            if line.strip():
+                echo(json_line(chat.ask(line.strip()).to_dict()))
+            continue
+        text, done = chat.handle(line)
+        if text:
+            echo(text + "\n")
+        if done:
+            break
+    return 0
+
+
+def _input_lines(stream: TextIO) -> Iterator[str]:
+    """Lines of piped input; bytes that are not valid text become U+FFFD, never an error."""
+    raw = getattr(stream, "buffer", None)
+    if raw is None:
+        yield from stream
+        return
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    for chunk in raw:
+        yield chunk.decode(encoding, "replace")
+
+
+def _writer(stream: TextIO) -> Echo:
+    """An echo function for ``stream``: one flush per block, so a reader sees each answer as
+    it is ready; characters the stream cannot encode become "?" rather than an error."""
+
+    def echo(text: str) -> None:
+        try:
+            stream.write(text + "\n")
+        except UnicodeEncodeError:
+            encoding = getattr(stream, "encoding", None) or "ascii"
+            stream.write((text + "\n").encode(encoding, "replace").decode(encoding))
+        stream.flush()
+
+    return echo
+
+
+# -- SIGTERM -------------------------------------------------------------------------------
+
+_terminate_requested = threading.Event()
+
+
+def _raise_if_terminated() -> None:
+    if _terminate_requested.is_set():
+        raise ChatTerminated()
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    _terminate_requested.set()
+    # Inside a prompt, ask prompt_toolkit to leave so that it restores the terminal first;
+    # anywhere else, stop right here.
+    current = sys.modules.get("prompt_toolkit.application.current")
+    app = current.get_app_or_none() if current is not None else None
+    loop = getattr(app, "loop", None) if app is not None and app.is_running else None
+    if loop is None or loop.is_closed():
+        raise ChatTerminated()
+
+    def leave() -> None:
+        if app.is_running and not app.future.done():
+            app.exit(exception=ChatTerminated)
+
+    loop.call_soon_threadsafe(leave)
+
+
+@contextmanager
+def _sigterm_ends_chat() -> Iterator[None]:
+    """Within the block, SIGTERM raises ChatTerminated (signals can only be handled in the
+    main thread; elsewhere the default stays)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _terminate_requested.clear()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _terminate_requested.clear()
+
+
+# -- entry ---------------------------------------------------------------------------------
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+def run_chat(bot: "Bot", *, stdin: TextIO | None = None, stdout: TextIO | None = None,
+             no_color: bool = False, history: Path | None = None, as_json: bool = False,
+             log_misses: Path | None = None) -> int:
+    """Run the chat and return the exit code: 0 at /quit, Ctrl-D or the end of input, 143 on
+    SIGTERM.
+
+    On a terminal (stdin and stdout both), the prompt_toolkit REPL; otherwise, or with
+    ``as_json``, the plain line loop. ``history`` keeps the REPL's input history in a file
+    (mode 0600); by default it is kept in memory only. ``log_misses`` appends unanswered
+    questions to a file for curators (see bot.miss_log); nothing is written without it.
+    """
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    miss_log = MissLog.open(log_misses) if log_misses is not None else None
+    try:
+        with _sigterm_ends_chat():
+            if not as_json and _is_terminal(stdin) and _is_terminal(stdout):
+                return _terminal_chat(bot, stdin, stdout, no_color=no_color, history=history,
+                                      miss_log=miss_log)
+            return plain_loop(bot, _input_lines(stdin), _writer(stdout), as_json=as_json,
+                              miss_log=miss_log)
+    except ChatTerminated:
+        return EXIT_TERMINATED
+    finally:
+        if miss_log is not None:
+            miss_log.close()
+
+
+def _terminal_chat(bot: "Bot", stdin: TextIO, stdout: TextIO, *, no_color: bool,
+                   history: Path | None, miss_log: MissLog | None) -> int:
+    if history is not None:
+        create_private(Path(history))  # a bad path fails before the chat has begun
+    colour = colour_wanted(no_color, True)
+    write = _writer(stdout)
+
+    def echo(text: str) -> None:
+        write(text + "\n")  # a blank line between the bot's blocks and the next prompt
+
+    # Greet before importing prompt_toolkit (a tenth of a second): the person sees the
+    # disclaimer at once, and reads it while the prompt gets ready.
+    echo(greeting(bot, Style(colour), terminal_width()))
+
+    from prompt_toolkit.input import create_input
+    from prompt_toolkit.output import create_output
+
+    session = make_session(bot, history=history, colour=colour, input=create_input(stdin),
+                           output=create_output(stdout))
+    return repl_loop(bot, session, echo, style=Style(colour), miss_log=miss_log, greet=False)
