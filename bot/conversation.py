@@ -63,6 +63,10 @@ class Conversation:
             chosen = self._choice(plain)
             if chosen is not None:
                 return chosen
+        elif _CHOICE.match(plain):
+            reply = fallback((), self.bot.settings, question=plain)
+            return replace(reply, text="There are no numbered options to choose from right now. "
+                           "Please ask your question in words.")
         reply = self.bot.ask(message)
         if reply.kind == "emergency" or not self._subject:
             return reply
@@ -107,6 +111,8 @@ class Conversation:
         analysis = self.bot.analyzer.analyse(message)
         if not analysis.words or len(analysis.words) > FOLLOW_UP_MAX_WORDS:
             return None
+        if not any(term in self.bot.matcher.idf for term in analysis.terms):
+            return None  # nothing the knowledge base knows: no subject can make it a question
         subjects = self.bot.analyzer.context_terms(analysis.terms)
         if not subjects:
             return f"{message} {self._subject_words}", self._subject_words

@@ -222,3 +222,16 @@ def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IntentFileError, match="no such knowledge-base folder") as caught:
         Bot.load(tmp_path / "nowhere")
     assert caught.value.path == str(tmp_path / "nowhere")
+
+
+def test_a_number_with_nothing_to_choose_says_so(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    conversation.ask("why did my lung cancer come back?")
+    reply = conversation.ask("2")
+    assert reply.kind == "fallback" and "no numbered options" in reply.text
+
+
+def test_unknown_words_do_not_borrow_the_subject(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    conversation.ask("why did my lung cancer come back?")
+    assert conversation.ask("zxqv blorft").kind == "fallback"
