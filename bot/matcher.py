@@ -72,6 +72,7 @@ class _IntentIndex:
     features: list[dict[str, float]]      # per pattern: feature -> weight
     totals: list[float]                   # per pattern: sum of weights
     postings: dict[str, list[int]]        # feature -> patterns (local index) using it
+    shortest: tuple[int, ...] = ()        # the two shortest patterns, for the string comparison
 
 
 def features_of(terms: Sequence[str]) -> list[str]:
@@ -114,6 +115,7 @@ class Matcher:
                     entry.postings[feature].append(local)
                     usage[feature] += 1
             entry.postings = dict(entry.postings)
+            entry.shortest = tuple(sorted(range(len(entry.texts)), key=lambda i: len(entry.texts[i]))[:2])
             for feature, used in usage.items():
                 share = (used / len(patterns)) ** tuning.coverage_power
                 postings[feature].append((share, number))
@@ -155,7 +157,9 @@ class Matcher:
         for number, covered in top:
             entry = self.index[number]
             dice, best = self._best_pattern(entry, query, query_total)
-            closest = self._closest_patterns(entry, query, best)
+            # The string comparison looks at the best pattern and the two shortest, which is
+            # where a near-restatement of the question usually is.
+            closest = dict.fromkeys((best, *entry.shortest))
             strings = max(
                 (t.char_scorer(normalised, entry.texts[i], processor=None) for i in closest), default=0.0
             ) / 100.0
@@ -188,13 +192,6 @@ class Matcher:
         if not asked_about:
             return self.tuning.no_subject_penalty
         return 0.0 if asked_about & subjects else self.tuning.other_subject_penalty
-
-    @staticmethod
-    def _closest_patterns(entry: _IntentIndex, query: dict[str, float], best: int) -> list[int]:
-        # The string comparison looks at the best pattern and a couple of short ones, which is
-        # where a near-restatement of the question usually is.
-        shortest = sorted(range(len(entry.texts)), key=lambda i: len(entry.texts[i]))[:2]
-        return list(dict.fromkeys([best, *shortest]))
 
     def _nearest_string(self, text: str, limit: int) -> list[Match]:
         """No shared term at all: fall back to plain string similarity (short questions only),
