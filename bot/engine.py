@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -29,6 +30,8 @@ class Assessment:
     single_word: bool
 
 
+_LETTERS = re.compile(r"[a-z]+")
+
 MAX_QUESTION_CHARS = 2000
 """Longer questions are cut before matching (and the reply says so)."""
 SAFETY_SCAN_CHARS = 20_000
@@ -55,9 +58,10 @@ class Bot:
         self._by_id = MappingProxyType({i.id: i for i in knowledge.intents})
         self.red_flags = RedFlagDetector(knowledge.intents)
         # Every word the curators wrote is a real word: spelling correction must leave it alone
-        # (otherwise "fewer" would be corrected to the red-flag word "fever").
-        known = [w for i in knowledge.intents for text in (*i.patterns, i.question, i.answer)
-                 for w in words(text)]
+        # (otherwise "fewer" would be corrected to the red-flag word "fever"). Answers are long
+        # and only their plain words matter here, so a simple split serves.
+        known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
+        known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
         self.analyzer = Analyzer(knowledge.vocabulary, [*known, *self.red_flags.words()])
         self.matcher = Matcher(knowledge.intents, self.analyzer, tuning)
 

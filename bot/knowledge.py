@@ -27,6 +27,7 @@ TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings")
 INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related",
                "exceptions")
 SOURCE_KEYS = ("url", "title", "accessed")
+_HAS_WORD = re.compile(r"[^\W_]")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -237,7 +238,7 @@ class _Reader:
                      "into true/false, so put the pattern in quotes", line=line)
             elif not isinstance(pattern, str):
                 fail(f"pattern {pattern!r} is a {_kind(pattern)}, not text: put it in quotes", line=line)
-            elif not normalise(pattern):
+            elif not _HAS_WORD.search(pattern):
                 fail(f"pattern {pattern!r} has no words", line=line)
             else:
                 out.append(pattern.strip())

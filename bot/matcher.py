@@ -34,7 +34,6 @@ from rapidfuzz import fuzz, process
 
 from .analysis import Analysis, Analyzer
 from .model import Intent, Match
-from .normalise import normalise
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ class Matcher:
         for number, (intent, patterns) in enumerate(zip(self.intents, analysed)):
             named = [set(analyzer.context_terms(a.terms)) for a in patterns]
             subjects = frozenset(t for t in set().union(*named) if sum(t in n for n in named) * 2 >= len(named))
-            entry = _IntentIndex(intent, subjects, [normalise(p) for p in intent.patterns], [], [],
+            entry = _IntentIndex(intent, subjects, [" ".join(a.words) for a in patterns], [], [],
                                  defaultdict(list))
             usage: dict[str, int] = defaultdict(int)
             for local, analysis in enumerate(patterns):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Contractions are expanded so that "can't breathe", "cant breathe" and "cannot breathe" read
 # alike, both for matching and for the red-flag rules. The apostrophe-less forms are listed
@@ -87,6 +88,22 @@ def words(text: str) -> list[str]:
     >>> words("What's a Recurrence?? I can't breathe ")
     ['what', 'is', 'a', 'recurrence', 'i', 'can', 'not', 'breathe']
     """
+    if len(text) <= _CACHED_LENGTH:
+        return list(_short_words(text))
+    return _words(text)
+
+
+# Patterns are read several times while a knowledge base loads, and questions repeat; only
+# short texts are remembered, so a long paste never sits in memory.
+_CACHED_LENGTH = 300
+
+
+@lru_cache(maxsize=16384)
+def _short_words(text: str) -> tuple[str, ...]:
+    return tuple(_words(text))
+
+
+def _words(text: str) -> list[str]:
     text = _ESCAPES.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _strip_latin_accents(text).translate(_WORD_CHARS)
