@@ -42,7 +42,7 @@ class Analyzer:
 
     >>> vocab = Vocabulary(synonyms=(("recur", "come back", "relapse"),))
     >>> Analyzer(vocab, ["why", "did", "my", "cancer", "come", "back"]).analyse("Why did it relapse?").terms
-    ('whi', 'did', 'it', 'recur')
+    ('why', 'did', 'it', 'recur')
     """
 
     def __init__(self, vocabulary: Vocabulary, known_words: Iterable[str]) -> None:

@@ -44,6 +44,7 @@ class Conversation:
         self._subject: tuple[str, ...] = ()        # context terms of the last answered question
         self._subject_words: str = ""              # ...as the user wrote them
         self._last_question: str = ""
+        self._last_answer: Reply | None = None     # the last content answer
 
     def reset(self) -> None:
         """Forget everything said so far."""
@@ -68,17 +69,55 @@ class Conversation:
             return replace(reply, text="There are no numbered options to choose from right now. "
                            "Please ask your question in words.")
         reply = self.bot.ask(message)
-        if reply.kind == "emergency" or not self._subject:
+        if reply.kind == "emergency":
             return reply
-        rewritten = self._with_subject(message)
-        if rewritten is None:
-            return reply
-        contextual, subject = rewritten
-        candidate = self.bot.ask(contextual)
-        if candidate.kind == "answer" and (reply.kind != "answer" or candidate.confidence > reply.confidence):
-            return replace(candidate, question=message,
-                           notice=_join(reply.notice, f"(Taking this as a question about {subject}.)"))
+        rewritten = self._with_subject(message) if self._subject else None
+        if rewritten is not None:
+            contextual, subject = rewritten
+            candidate = self._subject_answer(contextual) or self.bot.ask(contextual)
+            if candidate.kind == "answer" and (reply.kind != "answer" or candidate.confidence > reply.confidence
+                                               or self._about_subject(candidate.intent)):
+                return replace(candidate, question=message,
+                               notice=_join(reply.notice, f"(Taking this as a question about {subject}.)"))
+        if reply.kind != "answer" and self._last_answer is not None and self._is_follow_up(message):
+            # "How would I go about finding one?" after a clinical trials answer: read it with the
+            # last question's most telling words, and accept only a different answer.
+            candidate = self.bot.ask(f"{message} {self._key_words(self._last_answer.question)}")
+            if candidate.kind == "answer" and candidate.intent != self._last_answer.intent:
+                return replace(candidate, question=message,
+                               notice=_join(reply.notice, "(Reading this together with your last question.)"))
         return reply
+
+    def _subject_answer(self, contextual: str) -> Reply | None:
+        """In a conversation about a subject, an answer about that subject wins a close race
+        against a general one ("what signs should I look for?" after throat cancer)."""
+        ranked = self.bot.rank(contextual)
+        if not ranked:
+            return None
+        top = ranked[0].confidence
+        for match in ranked:
+            if top - match.confidence > 0.1 or match.confidence < self.bot.policy.threshold:
+                break
+            if self._about_subject(match.intent):
+                intent = self.bot.intent(match.intent)
+                assert intent is not None
+                return answer(intent, match.confidence, tuple(ranked), contextual)
+        return None
+
+    def _key_words(self, question: str, keep: int = 3) -> str:
+        """The most informative words of a question (highest weight first), in their order."""
+        analysis = self.bot.analyzer.analyse(question)
+        weights = [(self.bot.matcher.idf.get(term, 0.0), i) for i, term in enumerate(analysis.terms)]
+        chosen = sorted(i for _, i in sorted(weights, reverse=True)[:keep])
+        return " ".join(" ".join(analysis.words[slice(*analysis.spans[i])]) for i in chosen)
+
+    def _is_follow_up(self, message: str) -> bool:
+        analysis = self.bot.analyzer.analyse(message)
+        return (0 < len(analysis.words) <= FOLLOW_UP_MAX_WORDS
+                and any(term in self.bot.matcher.idf for term in analysis.terms))
+
+    def _about_subject(self, intent_id: str | None) -> bool:
+        return bool(intent_id) and bool(self.bot.matcher.subjects(intent_id) & set(self._subject))
 
     def _choice(self, plain: str) -> Reply | None:
         number = _CHOICE.match(plain)
@@ -108,11 +147,9 @@ class Conversation:
     def _with_subject(self, message: str) -> tuple[str, str] | None:
         """If the message looks like a follow-up: the message rewritten with a subject, and
         that subject in the user's words."""
+        if not self._is_follow_up(message):
+            return None  # long, or nothing the knowledge base knows: no subject can help
         analysis = self.bot.analyzer.analyse(message)
-        if not analysis.words or len(analysis.words) > FOLLOW_UP_MAX_WORDS:
-            return None
-        if not any(term in self.bot.matcher.idf for term in analysis.terms):
-            return None  # nothing the knowledge base knows: no subject can make it a question
         subjects = self.bot.analyzer.context_terms(analysis.terms)
         if not subjects:
             return f"{message} {self._subject_words}", self._subject_words
@@ -137,6 +174,7 @@ class Conversation:
         intent = self.bot.intent(reply.intent)
         if intent is None or intent.type != "content":
             return
+        self._last_answer = reply
         asked = reply.question
         analysis = self.bot.analyzer.analyse(asked)
         subjects = self.bot.analyzer.context_terms(analysis.terms)

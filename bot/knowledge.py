@@ -275,9 +275,9 @@ class _Reader:
             self.problem("`vocabulary` must be a mapping with synonyms, misspellings, context", path, line)
             return
         for key in data:
-            if key not in ("synonyms", "misspellings", "context"):
-                self.problem(f"unknown vocabulary key {key!r} (expected synonyms, misspellings, context)",
-                             path, data.line_of(key))
+            if key not in ("synonyms", "misspellings", "words", "context"):
+                self.problem(f"unknown vocabulary key {key!r} (expected synonyms, misspellings, words, "
+                             "context)", path, data.line_of(key))
         groups: list[tuple[str, ...]] = []
         synonyms = data.get("synonyms", [])
         if not isinstance(synonyms, list):
@@ -303,13 +303,19 @@ class _Reader:
                                  path, misspellings.line_of(typed))
                     continue
                 fixed[normalise(typed)] = meant
+        real_words = data.get("words", [])
+        if not isinstance(real_words, list) or not all(isinstance(w, str) for w in real_words):
+            self.problem("`words` must be a list of texts (real words, several per line allowed)",
+                         path, data.line_of("words"))
+            real_words = []
         context = data.get("context", [])
         if not isinstance(context, list) or not all(isinstance(c, str) and normalise(c) for c in context):
             self.problem("`context` must be a list of texts", path, data.line_of("context"))
             context = []
         self.vocabulary = self.vocabulary.merged(
             Vocabulary(synonyms=tuple(groups), misspellings=MappingProxyType(fixed),
-                       context=tuple(c.strip() for c in context))
+                       context=tuple(c.strip() for c in context),
+                       real_words=frozenset(w for line in real_words for w in normalise(line).split()))
         )
 
     def read_settings(self, locale: str | None) -> Settings:

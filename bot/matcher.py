@@ -124,6 +124,7 @@ class Matcher:
             for feature, entries in postings.items()
         }
         self._all_texts = [(text, n) for n, e in enumerate(self.index) for text in e.texts]
+        self._subjects = {e.intent.id: e.subjects for e in self.index}
 
     def weight(self, feature: str) -> float:
         idf = self.idf.get(feature)
@@ -213,6 +214,10 @@ class Matcher:
         line = intent.pattern_lines[local] if local < len(intent.pattern_lines) else intent.line
         return Match(intent=intent.id, confidence=round(score, 6), pattern=intent.patterns[local],
                      path=intent.path, line=line)
+
+    def subjects(self, intent_id: str) -> frozenset[str]:
+        """The subjects (context terms) an intent is about; empty for a general intent."""
+        return self._subjects.get(intent_id, frozenset())
 
     def describe(self) -> dict[str, Any]:
         return {"intents": len(self.index), "patterns": len(self._all_texts), "terms": len(self.idf)}

@@ -8,7 +8,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-MIN_LENGTH = 4
+MIN_LENGTH = 5
 
 
 def max_edits(word: str) -> int:

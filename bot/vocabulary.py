@@ -8,6 +8,8 @@ In YAML (any file of the knowledge base, under a top-level ``vocabulary:`` key):
         - [tumour, tumor]
       misspellings:             # typed -> meant
         recurance: recurrence
+      words:                    # real words the spelling corrector must leave alone
+        - cook rice south       # (several per line is fine)
       context:                  # subjects that carry into short follow-ups ("how is it treated?")
         - lung
         - breast
@@ -22,11 +24,13 @@ from typing import Mapping
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Synonym groups (first entry canonical), misspellings (typed -> meant) and context terms."""
+    """Synonym groups (first entry canonical), misspellings (typed -> meant), real words the
+    spelling corrector leaves alone, and context terms."""
 
     synonyms: tuple[tuple[str, ...], ...] = ()
     misspellings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     context: tuple[str, ...] = ()
+    real_words: frozenset[str] = frozenset()
 
     def merged(self, other: "Vocabulary") -> "Vocabulary":
         """This vocabulary with another's entries added (several files may hold vocabulary)."""
@@ -34,6 +38,7 @@ class Vocabulary:
             synonyms=self.synonyms + other.synonyms,
             misspellings=MappingProxyType({**self.misspellings, **other.misspellings}),
             context=self.context + tuple(c for c in other.context if c not in self.context),
+            real_words=self.real_words | other.real_words,
         )
 
     def words(self) -> set[str]:
@@ -46,4 +51,4 @@ class Vocabulary:
             out.update(meant.split())
         for term in self.context:
             out.update(term.split())
-        return out
+        return out | self.real_words

@@ -186,9 +186,21 @@ def test_a_red_flag_wins_even_while_options_are_pending(small_kb: Path) -> None:
 def test_a_short_follow_up_keeps_the_subject(shipped_bot: Bot) -> None:
     conversation = shipped_bot.conversation()
     assert conversation.ask("why did my lung cancer come back?").intent == "lung_recurrence_after_surgery"
-    follow_up = conversation.ask("what about breast cancer?")
-    assert follow_up.intent == "breast_recurrence"
-    assert follow_up.notice and "breast" in follow_up.notice
+    assert conversation.ask("what about breast cancer?").intent == "breast_recurrence"
+
+
+def test_a_follow_up_without_a_subject_gets_the_answer_about_the_conversation_subject(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    assert conversation.ask("can throat cancer come back after radiotherapy?").intent == "head_neck_recurrence"
+    follow_up = conversation.ask("what signs should I look out for?")
+    assert follow_up.intent == "head_neck_recurrence_signs"
+    assert follow_up.notice and "throat" in follow_up.notice
+
+
+def test_a_vague_follow_up_is_read_with_the_last_question(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    assert conversation.ask("what is a clinical trial?").intent == "clinical_trials"
+    assert conversation.ask("how would I go about finding one?").intent == "finding_trials"
 
 
 def test_reset_forgets_the_subject(shipped_bot: Bot) -> None:
