@@ -17,61 +17,11 @@ from bot.cli import main
 
 pytest_plugins = ["pytester"]
 
-KNOWLEDGE = """\
-topic: Recurrence
-intents:
-  - id: lung_recurrence
-    question: Why did my lung cancer come back?
-    patterns:
-      - why did my lung cancer come back
-      - lung cancer came back after surgery
-      - how can lung cancer return after it was removed
-      - my lung tumour is back why
-      - lung cancer recurrence after lobectomy
-    answer: Small groups of cancer cells can stay in the body after surgery and grow later.
-  - id: lung_treatment
-    question: How is recurrent lung cancer treated?
-    patterns:
-      - how is recurrent lung cancer treated
-      - treatment for lung cancer that came back
-      - what are the options when lung cancer returns
-      - can they operate again on lung cancer
-      - chemo for lung cancer recurrence
-    answer: Treatment depends on where it came back. Options include surgery, radiotherapy and drugs.
-  - id: breast_treatment
-    question: How is recurrent breast cancer treated?
-    patterns:
-      - how is recurrent breast cancer treated
-      - treatment for breast cancer that came back
-      - what are the options when breast cancer returns
-      - can they operate again on breast cancer
-      - hormone therapy for breast cancer recurrence
-    answer: Treatment depends on where it came back. Options include surgery and hormone therapy.
-  - id: greeting
-    type: conversation
-    question: Hello
-    patterns: [hello, hi, good morning, hey there, hiya]
-    answer: Hello. Ask me about cancer that has come back.
-  - id: emergency
-    type: red_flag
-    question: (emergency)
-    patterns:
-      - "can not breathe|breath"
-      - "cough|coughing up blood"
-    answer: This could be serious. Call 911 now.
-vocabulary:
-  context: [lung, breast]
-  synonyms:
-    - [recur, come back, came back, coming back, return, relapse]
-"""
 
 
 @pytest.fixture
-def knowledge(tmp_path: Path) -> Path:
-    folder = tmp_path / "intents"
-    folder.mkdir()
-    (folder / "recurrence.yml").write_text(KNOWLEDGE, encoding="utf-8")
-    return folder
+def knowledge(recurrence_kb: Path) -> Path:
+    return recurrence_kb
 
 
 @pytest.fixture

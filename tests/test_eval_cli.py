@@ -14,46 +14,6 @@ import pytest
 
 from bot.cli import main
 
-KNOWLEDGE = """\
-topic: Lung cancer
-intents:
-  - id: lung_recurrence
-    question: Why did my lung cancer come back?
-    patterns:
-      - why did my lung cancer come back
-      - lung cancer came back after surgery
-      - how can lung cancer return after it was removed
-      - my lung tumour is back why
-      - lung cancer recurrence after lobectomy
-    answer: Small groups of cancer cells can stay in the body after surgery and grow later.
-  - id: lung_treatment
-    question: How is recurrent lung cancer treated?
-    patterns:
-      - how is recurrent lung cancer treated
-      - treatment for lung cancer that came back
-      - what are the options when lung cancer returns
-      - can they operate again on lung cancer
-      - chemo for lung cancer recurrence
-    answer: Treatment depends on where it came back. Options include surgery, radiotherapy and drugs.
-  - id: breast_treatment
-    question: How is recurrent breast cancer treated?
-    patterns:
-      - how is recurrent breast cancer treated
-      - treatment for breast cancer that came back
-      - what are the options when breast cancer returns
-      - can they operate again on breast cancer
-      - hormone therapy for breast cancer recurrence
-    answer: Treatment depends on where it came back. Options include surgery and hormone therapy.
-  - id: emergency
-    type: red_flag
-    question: (emergency)
-    patterns:
-      - "can not breathe|breath"
-    answer: This could be serious. Call 911 now.
-vocabulary:
-  synonyms:
-    - [recur, come back, came back, coming back, return, relapse]
-"""
 
 # Four in-scope questions the bot gets right, one whose label disagrees with the bot (a
 # confident wrong answer as far as the file is concerned), and two off-topic questions.
@@ -70,11 +30,8 @@ best pizza in town\t
 
 
 @pytest.fixture
-def knowledge(tmp_path: Path) -> Path:
-    folder = tmp_path / "intents"
-    folder.mkdir()
-    (folder / "lung.yml").write_text(KNOWLEDGE, encoding="utf-8")
-    return folder
+def knowledge(recurrence_kb: Path) -> Path:
+    return recurrence_kb
 
 
 @pytest.fixture
