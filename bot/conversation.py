@@ -71,7 +71,10 @@ class Conversation:
         reply = self.bot.ask(message)
         if reply.kind == "emergency":
             return reply
-        rewritten = self._with_subject(message) if self._subject else None
+        # A message that restates one of the patterns exactly means that intent, whatever the
+        # conversation was about ("what is adjuvant therapy" after a lung question).
+        exact = reply.kind == "answer" and reply.confidence >= 1.0
+        rewritten = self._with_subject(message) if self._subject and not exact else None
         if rewritten is not None:
             contextual, subject = rewritten
             candidate = self._subject_answer(contextual) or self.bot.ask(contextual)

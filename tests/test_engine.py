@@ -247,3 +247,9 @@ def test_unknown_words_do_not_borrow_the_subject(shipped_bot: Bot) -> None:
     conversation = shipped_bot.conversation()
     conversation.ask("why did my lung cancer come back?")
     assert conversation.ask("zxqv blorft").kind == "fallback"
+
+
+def test_a_complete_general_question_is_not_bent_to_the_subject(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    conversation.ask("why did my lung cancer come back?")
+    assert conversation.ask("what is adjuvant therapy").intent == "what_is_adjuvant"
