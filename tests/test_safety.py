@@ -10,13 +10,15 @@ from bot import Bot
 from bot.evaluate import read_labelled
 
 QUESTIONS = Path(__file__).parent / "data" / "questions"
-RED_FLAGS = read_labelled(QUESTIONS / "red_flags.tsv")
-ORDINARY = [item for name in ("brief", "patients", "holdout", "off_topic")
+URGENT = {"emergency", "crisis"}
+LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh")
             for item in read_labelled(QUESTIONS / f"{name}.tsv")]
+RED_FLAGS = [item for item in LABELLED if item.expected & URGENT]
+ORDINARY = [item for item in LABELLED if not item.expected & URGENT]
 
 
 def test_the_labelled_set_is_large_enough() -> None:
-    assert len(RED_FLAGS) >= 40
+    assert len(RED_FLAGS) >= 100
     assert sum("crisis" in i.expected for i in RED_FLAGS) >= 15
 
 
