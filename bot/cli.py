@@ -153,10 +153,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
         return 0
 
 
-def _load(args: argparse.Namespace, threshold: float | None = None):  # -> Bot
+def _load(args: argparse.Namespace, threshold: float | None = None, *, eager: bool = True):  # -> Bot
     from .engine import Bot
 
-    return Bot.load(args.intents, threshold=threshold, locale=args.locale)
+    return Bot.load(args.intents, threshold=threshold, locale=args.locale, eager=eager)
 
 
 def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
@@ -180,7 +180,8 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
                         out=stdout)
     from .repl import run_chat
 
-    return run_chat(_load(args), stdin=stdin, stdout=stdout, no_color=args.no_color,
+    # The chat greets and shows its prompt first, and builds the matching index meanwhile.
+    return run_chat(_load(args, eager=False), stdin=stdin, stdout=stdout, no_color=args.no_color,
                     history=args.history, as_json=args.chat_json, log_misses=args.log_misses)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -18,6 +19,26 @@ from .safety import RedFlag, RedFlagDetector
 
 if TYPE_CHECKING:
     from .conversation import Conversation
+
+@dataclass(frozen=True)
+class _Index:
+    """What answering needs beyond the knowledge base itself; built once per Bot."""
+
+    red_flags: RedFlagDetector
+    analyzer: Analyzer
+    matcher: Matcher
+
+    @classmethod
+    def build(cls, knowledge: KnowledgeBase, tuning: Tuning) -> "_Index":
+        red_flags = RedFlagDetector(knowledge.intents)
+        # Every word the curators wrote is a real word: spelling correction must leave it alone
+        # (otherwise "fewer" would be corrected to the red-flag word "fever"). Answers are long
+        # and only their plain words matter here, so a simple split serves.
+        known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
+        known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
+        analyzer = Analyzer(knowledge.vocabulary, [*known, *red_flags.words()])
+        return cls(red_flags, analyzer, Matcher(knowledge.intents, analyzer, tuning))
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -50,30 +71,64 @@ class Bot:
     """
 
     def __init__(self, knowledge: KnowledgeBase, *, policy: Policy = Policy(),
-                 tuning: Tuning = Tuning()) -> None:
+                 tuning: Tuning = Tuning(), eager: bool = True) -> None:
         self.knowledge = knowledge
         self.policy = policy
+        self.tuning = tuning
         self.settings = knowledge.settings
         self.intents: tuple[Intent, ...] = knowledge.intents
         self._by_id = MappingProxyType({i.id: i for i in knowledge.intents})
-        self.red_flags = RedFlagDetector(knowledge.intents)
-        # Every word the curators wrote is a real word: spelling correction must leave it alone
-        # (otherwise "fewer" would be corrected to the red-flag word "fever"). Answers are long
-        # and only their plain words matter here, so a simple split serves.
-        known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
-        known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
-        self.analyzer = Analyzer(knowledge.vocabulary, [*known, *self.red_flags.words()])
-        self.matcher = Matcher(knowledge.intents, self.analyzer, tuning)
+        self._index: _Index | None = None
+        self._index_error: BaseException | None = None
+        self._index_lock = threading.Lock()
+        if eager:
+            self.prepare()
+
+    def prepare(self, *, background: bool = False) -> None:
+        """Build the matching index now, or start building it in a background thread.
+
+        Only needed with ``eager=False``: the chat shows its prompt first and builds the index
+        while the person reads and types. Whatever needs the index waits for it.
+        """
+        if background:
+            threading.Thread(target=self._build_index, name="bot-index", daemon=True).start()
+        else:
+            self._build_index()
+
+    def _build_index(self) -> _Index:
+        with self._index_lock:
+            if self._index is None and self._index_error is None:
+                try:
+                    self._index = _Index.build(self.knowledge, self.tuning)
+                except BaseException as exc:  # re-raised to every caller, never a silent hang
+                    self._index_error = exc
+            if self._index_error is not None:
+                raise self._index_error
+            assert self._index is not None
+            return self._index
+
+    @property
+    def red_flags(self) -> RedFlagDetector:
+        return (self._index or self._build_index()).red_flags
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return (self._index or self._build_index()).analyzer
+
+    @property
+    def matcher(self) -> Matcher:
+        return (self._index or self._build_index()).matcher
 
     @classmethod
     def load(cls, folder: str | Path | None = None, *, threshold: float | None = None,
              margin: float | None = None, locale: str | None = None,
-             tuning: Tuning | None = None) -> "Bot":
+             tuning: Tuning | None = None, eager: bool = True) -> "Bot":
         """Load a knowledge base folder (default: the shipped one) and build the engine.
 
         ``threshold`` (0..1) overrides the default confidence needed to answer; ``0.0`` always
         gives the best candidate. ``locale`` picks emergency numbers from the settings.
-        Raises ``IntentFileError`` (with ``.path`` and ``.line``) for a broken file.
+        ``eager=False`` leaves building the matching index to ``prepare()`` or the first
+        question. Raises ``IntentFileError`` (with ``.path`` and ``.line``) for a broken file.
         """
         policy = Policy()
         if threshold is not None:
@@ -82,7 +137,8 @@ class Bot:
             policy = replace(policy, threshold=threshold)
         if margin is not None:
             policy = replace(policy, margin=margin)
-        return cls(load_knowledge_base(folder, locale=locale), policy=policy, tuning=tuning or Tuning())
+        return cls(load_knowledge_base(folder, locale=locale), policy=policy, tuning=tuning or Tuning(),
+                   eager=eager)
 
     @property
     def threshold(self) -> float:

@@ -89,25 +89,26 @@ class Matcher:
         self.analyzer = analyzer
         self.intents = [i for i in intents if i.type != "red_flag"]
         analysed = [[analyzer.analyse(p) for p in intent.patterns] for intent in self.intents]
+        pattern_features = [[features_of(a.terms) for a in patterns] for patterns in analysed]
 
         count = len(self.intents)
         document_frequency: dict[str, int] = defaultdict(int)
-        for patterns in analysed:
-            for feature in {f for a in patterns for f in features_of(a.terms)}:
+        for features in pattern_features:
+            for feature in {f for pattern in features for f in pattern}:
                 document_frequency[feature] += 1
         self.max_idf = math.log((count + 1) / 0.5)
         self.idf = {f: math.log((count + 1) / (df + 0.5)) for f, df in document_frequency.items()}
 
         self.index: list[_IntentIndex] = []
         postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
-        for number, (intent, patterns) in enumerate(zip(self.intents, analysed)):
+        for number, (intent, patterns, features) in enumerate(zip(self.intents, analysed, pattern_features)):
             named = [set(analyzer.context_terms(a.terms)) for a in patterns]
             subjects = frozenset(t for t in set().union(*named) if sum(t in n for n in named) * 2 >= len(named))
             entry = _IntentIndex(intent, subjects, [" ".join(a.words) for a in patterns], [], [],
                                  defaultdict(list))
             usage: dict[str, int] = defaultdict(int)
-            for local, analysis in enumerate(patterns):
-                weights = {f: self.weight(f) for f in features_of(analysis.terms)}
+            for local, pattern in enumerate(features):
+                weights = {f: self.weight(f) for f in pattern}
                 entry.features.append(weights)
                 entry.totals.append(sum(weights.values()))
                 for feature in weights:

@@ -566,4 +566,13 @@ def _terminal_chat(bot: "Bot", stdin: TextIO, stdout: TextIO, *, no_color: bool,
 
     session = make_session(bot, history=history, colour=colour, input=create_input(stdin),
                            output=create_output(stdout))
+
+    # Build the matching index once the first prompt is on the screen, while the person reads
+    # and types; before that it would only compete with drawing the prompt. A question asked
+    # sooner simply waits for it.
+    def build_index(_: object) -> None:
+        session.app.after_render -= build_index
+        bot.prepare(background=True)
+
+    session.app.after_render += build_index
     return repl_loop(bot, session, echo, style=Style(colour), miss_log=miss_log, greet=False)

@@ -253,3 +253,25 @@ def test_a_complete_general_question_is_not_bent_to_the_subject(shipped_bot: Bot
     conversation = shipped_bot.conversation()
     conversation.ask("why did my lung cancer come back?")
     assert conversation.ask("what is adjuvant therapy").intent == "what_is_adjuvant"
+
+
+def test_a_deferred_bot_answers_exactly_like_an_eager_one(shipped_bot: Bot) -> None:
+    deferred = Bot.load(eager=False)
+    assert deferred.intent("what_is_adjuvant") is not None  # the knowledge base is there at once
+    assert deferred.disclaimer == shipped_bot.disclaimer
+    deferred.prepare(background=True)
+    for question in ("why did my lung cancer come back?", "I can't breathe", "zxqv", "chemo"):
+        assert deferred.ask(question) == shipped_bot.ask(question)
+
+
+def test_many_threads_can_wait_for_a_background_build() -> None:
+    bot = Bot.load(eager=False)
+    bot.prepare(background=True)
+    results: list[str | None] = []
+    threads = [threading.Thread(target=lambda: results.append(bot.ask("whats a recurance").intent))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["what_is_recurrence"] * 8
