@@ -90,6 +90,10 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             TARGET_SHIPPED_ASK_MS, lambda v: f"{v:.2f} ms", lambda v: f"over by {v:.2f} ms")
     at_most("Shipped base: load < 200 ms (median)", shipped and 1000 * shipped["load_median"],
             TARGET_SHIPPED_LOAD_MS, lambda v: f"{v:.0f} ms", lambda v: f"over by {v:.0f} ms")
+    hostile = results.get("hostile")
+    at_most("Hostile input (1 MB pastes, junk): slowest median < 0.5 s", hostile and hostile["slowest_median"],
+            hostile["target_seconds"] if hostile else 0.5, lambda v: f"{1000 * v:.0f} ms",
+            lambda v: f"over by {1000 * v:.0f} ms")
     startup = results.get("startup")
     if startup and startup.get("measure") == "first prompt":
         at_most("First prompt < 0.5 s (median)", startup["median"], TARGET_FIRST_PROMPT,
@@ -328,8 +332,18 @@ def _speed_section(speed: dict[str, Any], images: dict[str, str]) -> list[str]:
     return out
 
 
+def _hostile_section(hostile: dict[str, Any]) -> list[str]:
+    rows = [[c["name"], f"{c['chars']:,}", f"{1000 * c['median']:.1f} ms", f"{1000 * c['max']:.1f} ms", c["kind"]]
+            for c in hostile["cases"]]
+    return ["## 4. Hostile input", "",
+            f"`Bot.ask` on the shipped knowledge base, median of {hostile['repeats']} runs per case. "
+            "Questions are cut to 2,000 characters before matching; red flags are looked for in the "
+            "first 20,000.", "",
+            table(["input", "characters", "median", "max", "reply"], rows, "lrrrl"), ""]
+
+
 def _startup_section(startup: dict[str, Any]) -> list[str]:
-    out = ["## 4. Start-up", ""]
+    out = ["## 5. Start-up", ""]
     for note in startup.get("notes", []):
         out += [f"- {note}"]
     if startup.get("notes"):
@@ -370,6 +384,8 @@ def render(results: dict[str, Any], images: dict[str, str] | None = None) -> str
         out += _shipped_section(results["shipped"])
     if "speed" in results:
         out += _speed_section(results["speed"], images)
+    if "hostile" in results:
+        out += _hostile_section(results["hostile"])
     if "startup" in results:
         out += _startup_section(results["startup"])
     out += ["---", "Files: this report, `results.json` (every number above), and the PNG plots, all "

@@ -6,8 +6,8 @@
     python benchmarks/run.py --clinc-dir /data/clinc150 --out /tmp/RESULTS.md
 
 Parts: clinc (CLINC150 accuracy vs baselines and the paper), shipped (the labelled questions),
-speed (latency, load time and memory from 1k to 100k patterns), startup (time to the first
-prompt). CLINC150 is looked for in --clinc-dir, $CLINC150_DIR, then ../shared/data/clinc150
+speed (latency, load time and memory from 1k to 100k patterns), hostile (1 MB pastes and junk),
+startup (time to the first prompt). CLINC150 is looked for in --clinc-dir, $CLINC150_DIR, then ../shared/data/clinc150
 beside the project; without it the CLINC parts are skipped with a message.
 """
 
@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.common import machine  # noqa: E402
 
-PARTS = ("clinc", "shipped", "speed", "startup")
+PARTS = ("clinc", "shipped", "speed", "hostile", "startup")
 
 
 def parse_parts(text: str) -> list[str]:
@@ -81,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks.speed import run_speed
 
             results["speed"] = run_speed(args.clinc_dir, quick=args.quick, log=log)
+        elif part == "hostile":
+            from benchmarks.hostile import run_hostile
+
+            results["hostile"] = run_hostile(repeats=2 if args.quick else 5, log=log)
         elif part == "startup":
             from benchmarks.startup import run_startup
 

@@ -175,3 +175,13 @@ def test_prompt_detection_in_terminal_output(tmp_path: Path) -> None:
     raw = "\x1b[1mHello.\x1b[0m\r\n\x1b[6n\x1b[?2004h\x1b[0m\x1b[J\x1b[0;1m>\x08\x1b[2C"
     assert startup.prompt_shown(raw, ">")
     assert not startup.prompt_shown("\x1b[1mHello > there\x1b[0m", ">")
+
+
+def test_hostile_part_reports_every_case_and_catches_the_late_red_flag() -> None:
+    from benchmarks.hostile import cases, run_hostile
+
+    result = run_hostile(repeats=1, log=lambda _: None)
+    assert [c["name"] for c in result["cases"]] == list(cases())
+    kinds = {c["name"]: c["kind"] for c in result["cases"]}
+    assert kinds["20,000-character letter, red flag at the end"] == "emergency"
+    assert set(kinds.values()) <= {"answer", "clarify", "fallback", "emergency"}
