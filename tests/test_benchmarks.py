@@ -90,6 +90,7 @@ def test_metrics_and_sweep() -> None:
 
 
 def test_batched_rapidfuzz_agrees_with_extract_one() -> None:
+    pytest.importorskip("numpy", reason="process.cdist needs numpy (the bench extra)")
     from rapidfuzz import fuzz, process, utils
 
     patterns = [q for qs in TINY.values() for q in qs]
@@ -113,6 +114,8 @@ def test_clinc_part_skips_cleanly_without_data(tmp_path: Path, monkeypatch: pyte
 
 
 def test_clinc_protocol_end_to_end_on_tiny_data(tmp_path: Path) -> None:
+    pytest.importorskip("numpy", reason="the rapidfuzz baselines use process.cdist, which needs numpy "
+                        "(the bench extra)")
     folder = tiny_clinc(tmp_path / "clinc")
     result = clinc.run_clinc(folder, log=lambda _: None)
     engine = result["methods"]["engine (Bot.rank)"]
