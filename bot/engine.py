@@ -173,10 +173,13 @@ class Bot:
             text = question[:MAX_QUESTION_CHARS]
             notice = (f"Your message was long, so I read only its first {MAX_QUESTION_CHARS:,} "
                       "characters.")
-        flag = self.red_flag(question)
+        # One reading serves the red-flag scan and the matching, unless the message is long
+        # enough for the two to read different lengths of it.
+        scanned = self.analyzer.analyse(question[:SAFETY_SCAN_CHARS])
+        flag = self.red_flags.detect(scanned.stems)
         if flag is not None:
             return Assessment(text, notice, flag, (), False)
-        analysis = self.analyzer.analyse(text)
+        analysis = scanned if text is question else self.analyzer.analyse(text)
         matches = tuple(self.matcher.rank(analysis, limit=5))
         return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1)
 
