@@ -281,8 +281,9 @@ def format_report(report: Report, path: Path | str = "", *, failures: bool = Fal
         lines.append("  failures:")
         for o in report.failures():
             expected = "|".join(sorted(o.item.expected)) or "-"
+            got = " ".join(filter(None, (o.reply.kind, o.reply.intent)))
             lines.append(f"    {o.item.path}:{o.item.line}: {o.item.question!r}: expected {expected}, got "
-                         f"{o.reply.kind} {o.reply.intent or ''} ({o.reply.confidence:.2f})")
+                         f"{got} ({o.reply.confidence:.2f})")
     return "\n".join(lines) + "\n"
 
 
