@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from .analysis import Analyzer
+from .analysis import Analysis, Analyzer
 from .decide import Policy, answer, decide
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .matcher import Matcher, Tuning
@@ -52,6 +52,10 @@ class Assessment:
 
 
 _LETTERS = re.compile(r"[a-z]+")
+# Sentences end at . ! ? or a line break; a question mark stays with its sentence.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+FOCUS_MIN_WORDS = 12
+"""Messages this long are also read as their question sentence alone."""
 
 MAX_QUESTION_CHARS = 2000
 """Longer questions are cut before matching (and the reply says so)."""
@@ -181,7 +185,34 @@ class Bot:
             return Assessment(text, notice, flag, (), False)
         analysis = scanned if text is question else self.analyzer.analyse(text)
         matches = tuple(self.matcher.rank(analysis, limit=5))
+        focus = self._focus(text, analysis)
+        if focus is not None:
+            focused = tuple(self.matcher.rank(focus, limit=5))
+            # The question sentence may make the reading surer, never change it: its answer must
+            # be the one the whole message already ranks first, and clearly ahead.
+            lead = matches[0].confidence - matches[1].confidence if len(matches) > 1 else 1.0
+            if (focused and matches and focused[0].confidence > matches[0].confidence
+                    and focused[0].intent == matches[0].intent and lead >= self.policy.margin):
+                return Assessment(text, notice, None, focused, len(set(focus.terms)) <= 1)
         return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1)
+
+    def _focus(self, text: str, analysis: "Analysis") -> "Analysis | None":
+        """For a long message, its question sentence read on its own, with the subjects
+        (lung, breast...) the rest of the message names: a story around a question should not
+        drown it ("My mother had a lobectomy last year... What signs should we watch for?")."""
+        if len(analysis.words) < FOCUS_MIN_WORDS:
+            return None
+        sentences = [s for s in _SENTENCE.split(text) if len(words(s)) >= 3]
+        if len(sentences) < 2:
+            return None
+        asked = [s for s in sentences if "?" in s]
+        sentence = (asked or sentences)[-1]
+        focus = self.analyzer.analyse(sentence)
+        subjects = set(self.analyzer.context_terms(analysis.terms)) - set(focus.terms)
+        if subjects:
+            named = " ".join(" ".join(analysis.words[a:b]) for a, b in analysis.words_of(subjects))
+            focus = self.analyzer.analyse(f"{sentence} {named}")
+        return focus
 
     def reply(self, assessment: "Assessment", policy: Policy | None = None) -> Reply:
         """The reply for an assessed message, under this bot's policy or another one."""

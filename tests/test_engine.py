@@ -275,3 +275,18 @@ def test_many_threads_can_wait_for_a_background_build() -> None:
     for t in threads:
         t.join()
     assert results == ["what_is_recurrence"] * 8
+
+
+def test_a_story_around_a_question_does_not_drown_it(shipped_bot: Bot) -> None:
+    short = shipped_bot.ask("why do I need check-ups after treatment?")
+    story = shipped_bot.ask(
+        "I finished my chemotherapy in the spring and I feel perfectly fine now, and my family keep "
+        "telling me to forget about it all and get on with life. My son drives me to the clinic "
+        "every few months. Why do I need check-ups after treatment?")
+    assert story.intent == short.intent == "why_follow_up"
+
+
+def test_the_question_sentence_never_changes_the_answer_the_whole_message_points_to(shipped_bot: Bot) -> None:
+    message = ("The nurse mentioned comfort care for my husband when we saw her on Tuesday. "
+               "What does that involve?")
+    assert shipped_bot.ask(message).intent in (None, "palliative_care")
