@@ -9,7 +9,7 @@ suggestion instead.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Intent, Match, Reply, Suggestion
 from .settings import Settings
@@ -59,6 +59,19 @@ def decide(
     matches = tuple(matches)
     if not matches:
         return fallback((), settings, question=question, notice=notice)
+    floor = min(policy.suggestion_floor, policy.threshold)
+    in_scope = tuple(m for m in matches if intents[m.intent].type != "out_of_scope")
+    if intents[matches[0].intent].type == "out_of_scope" and matches[0].confidence >= policy.threshold:
+        # The question looks most like one of the curated examples of what this bot is not
+        # for ("how to find a trial lawyer"): decline, offering any close in-scope answers.
+        options = tuple(suggestion(m, intents) for m in in_scope[: policy.max_suggestions]
+                        if m.confidence >= floor)
+        declined = fallback(options, settings, confidence=matches[0].confidence, matches=matches,
+                            question=question, notice=notice)
+        return replace(declined, text=intents[matches[0].intent].answer + "\n" + _help_line(settings))
+    matches = in_scope
+    if not matches:
+        return fallback((), settings, question=question, notice=notice)
     top = matches[0]
     runner_up = matches[1].confidence if len(matches) > 1 else 0.0
     too_short = single_word and top.confidence < 1.0 and policy.threshold > 0
@@ -73,17 +86,20 @@ def decide(
             "\nType the number of the one you want, or ask in other words."
         return Reply(kind="clarify", text=text, confidence=top.confidence, suggestions=options,
                      matches=matches, notice=notice, question=question)
-    floor = min(policy.suggestion_floor, policy.threshold)
     options = tuple(suggestion(m, intents) for m in matches[: policy.max_suggestions] if m.confidence >= floor)
     return fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
                     notice=notice)
 
 
+def _help_line(settings: Settings) -> str:
+    return (f"For questions about your own care, please ask your care team, or call "
+            f"{settings.values['cancer_helpline']}.")
+
+
 def fallback(options: tuple[Suggestion, ...], settings: Settings, *, confidence: float = 0.0,
              matches: Sequence[Match] = (), question: str = "", notice: str | None = None) -> Reply:
     """The honest "I'm not sure" reply, with suggestions if there are any."""
-    help_line = (f"For questions about your own care, please ask your care team, or call "
-                 f"{settings.values['cancer_helpline']}.")
+    help_line = _help_line(settings)
     if len(options) == 1:
         text = f"I'm not sure I understood. Did you mean: \"{options[0].question}\"?\n" \
                "Say yes, or ask in other words.\n" + help_line

@@ -22,7 +22,7 @@ from .vocabulary import Vocabulary
 from .yaml_source import LocatedDict, LocatedList, line_of, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
-INTENT_TYPES = ("content", "conversation", "red_flag")
+INTENT_TYPES = ("content", "conversation", "red_flag", "out_of_scope")
 TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings")
 INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related",
                "exceptions")

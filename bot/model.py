@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ReplyKind = Literal["answer", "clarify", "fallback", "emergency"]
-IntentType = Literal["content", "conversation", "red_flag"]
+IntentType = Literal["content", "conversation", "red_flag", "out_of_scope"]
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,10 @@ class Source:
 class Intent:
     """One curated question: the ways people ask it and the answer they get.
 
-    ``type`` is ``content`` (a sourced FAQ answer), ``conversation`` (greetings, help)
-    or ``red_flag`` (its patterns are safety triggers, checked before matching).
+    ``type`` is ``content`` (a sourced FAQ answer), ``conversation`` (greetings, help),
+    ``red_flag`` (its patterns are safety triggers, checked before matching) or
+    ``out_of_scope`` (its patterns are look-alike questions to decline; its answer is the
+    polite "that is not something I can help with").
     """
 
     id: str

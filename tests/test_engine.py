@@ -290,3 +290,29 @@ def test_the_question_sentence_never_changes_the_answer_the_whole_message_points
     message = ("The nurse mentioned comfort care for my husband when we saw her on Tuesday. "
                "What does that involve?")
     assert shipped_bot.ask(message).intent in (None, "palliative_care")
+
+
+def test_out_of_scope_examples_decline_look_alike_questions(write_kb) -> None:
+    folder = write_kb(kb="""\
+        intents:
+          - id: finding_trials
+            question: How do I find a clinical trial?
+            patterns:
+              - how do i find a clinical trial
+              - where can i search for cancer trials
+              - how to join a trial for recurrent cancer
+            answer: Ask your care team first.
+          - id: outside
+            question: (outside this FAQ)
+            type: out_of_scope
+            patterns:
+              - how do i find a good lawyer for my court trial
+              - trial lawyer near me
+            answer: That's outside what I can help with.
+        """)
+    bot = Bot.load(folder)
+    declined = bot.ask("how to find a trial lawyer")
+    assert declined.kind == "fallback" and declined.intent is None
+    assert declined.text.startswith("That's outside what I can help with.")
+    assert all(s.intent != "outside" for s in declined.suggestions)
+    assert bot.ask("how do I find a clinical trial near me").intent == "finding_trials"
