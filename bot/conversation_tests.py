@@ -337,7 +337,7 @@ def run_tests(bot: "Bot", paths: Sequence[str | Path], *, coverage: bool = False
 
 def exercised_intents(results: Iterable[ConversationResult]) -> set[str]:
     """Intents some turn expects; an emergency turn that names no intent counts for the red
-    flag it actually set off."""
+    flag it actually set off, and a fallback turn for the out-of-scope examples that declined it."""
     seen: set[str] = set()
     for result in results:
         for turn in result.test.turns:
@@ -345,6 +345,8 @@ def exercised_intents(results: Iterable[ConversationResult]) -> set[str]:
         for ran in result.turns:
             if ran.turn.kind == "emergency" and not ran.turn.intents and ran.reply.kind == "emergency":
                 seen.add(ran.reply.intent or "")
+            if ran.turn.kind == "fallback" and ran.reply.kind == "fallback" and ran.reply.matches:
+                seen.add(ran.reply.matches[0].intent)
     return seen
 
 
