@@ -28,7 +28,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -219,6 +218,3 @@ class Matcher:
     def subjects(self, intent_id: str) -> frozenset[str]:
         """The subjects (context terms) an intent is about; empty for a general intent."""
         return self._subjects.get(intent_id, frozenset())
-
-    def describe(self) -> dict[str, Any]:
-        return {"intents": len(self.index), "patterns": len(self._all_texts), "terms": len(self.idf)}

@@ -38,9 +38,6 @@ class SpellingCorrector:
         # paste of junk must not grow memory without limit.
         self.correct = lru_cache(maxsize=8192)(self._correct)  # type: ignore[method-assign]
 
-    def knows(self, word: str) -> bool:
-        return word in self._known
-
     def _correct(self, word: str) -> str:
         limit = max_edits(word)
         if limit == 0 or word in self._known or not word.isalpha():
