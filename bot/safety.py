@@ -124,8 +124,7 @@ class RedFlagDetector:
 
     def detect(self, stems: tuple[str, ...]) -> RedFlag | None:
         best: tuple[int, int] | None = None  # (trigger order, position): earliest rule wins
-        masked = {intent: _masked(steps_list, stems) for intent, steps_list in self._exceptions.items()
-                  if steps_list}
+        masked: dict[str, tuple[str, ...]] = {}  # per intent, only once one of its triggers is tried
         for position, token in enumerate(stems):
             starting = self._by_first.get(token, [])
             if self._number_first and _number(token) is not None:
@@ -134,7 +133,10 @@ class RedFlagDetector:
                 if best is not None and index >= best[0]:
                     continue
                 trigger = self.triggers[index]
-                sequence = masked.get(trigger.intent.id, stems)
+                intent_id = trigger.intent.id
+                if intent_id not in masked:
+                    masked[intent_id] = _masked(self._exceptions.get(intent_id, []), stems)
+                sequence = masked[intent_id]
                 if _matches_from(trigger.steps, sequence, position):
                     best = (index, position)
         if best is None:
@@ -145,6 +147,8 @@ class RedFlagDetector:
 
 def _masked(exceptions: list[tuple[tuple[Alternative, ...], ...]], stems: tuple[str, ...]) -> tuple[str, ...]:
     """The stems with every word an exception matches blanked out."""
+    if not exceptions:
+        return stems
     blanked = list(stems)
     for steps in exceptions:
         for start in range(len(stems)):
