@@ -14,14 +14,17 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .analysis import Analysis
 from .decide import answer, fallback
 from .model import Reply, Suggestion
 from .normalise import normalise
 
 if TYPE_CHECKING:
-    from .engine import Bot
+    from .engine import Assessment, Bot
 
 FOLLOW_UP_MAX_WORDS = 7
+SUBJECT_RACE = 0.1
+"""How far behind the best answer one about the conversation's subject may be and still win."""
 _YES = {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "yes please", "correct", "right",
         "that is right", "that one", "please"}
 _NO = {"no", "n", "nope", "no thanks", "not really", "neither", "none", "none of them"}
@@ -77,12 +80,14 @@ class Conversation:
         rewritten = self._with_subject(message) if self._subject and not exact else None
         if rewritten is not None:
             contextual, subject = rewritten
-            candidate = self._subject_answer(contextual) or self.bot.ask(contextual)
+            assessment = self.bot.assess(contextual)
+            candidate = self._subject_answer(assessment) or self.bot.reply(assessment)
             if candidate.kind == "answer" and (reply.kind != "answer" or candidate.confidence > reply.confidence
                                                or self._about_subject(candidate.intent)):
                 return replace(candidate, question=message,
                                notice=_join(reply.notice, f"(Taking this as a question about {subject}.)"))
-        if reply.kind != "answer" and self._last_answer is not None and self._is_follow_up(message):
+        if (reply.kind != "answer" and self._last_answer is not None
+                and self._is_follow_up(self.bot.analyzer.analyse(message))):
             # "How would I go about finding one?" after a clinical trials answer: read it with the
             # last question's most telling words, and accept only a different answer.
             candidate = self.bot.ask(f"{message} {self._key_words(self._last_answer.question)}")
@@ -91,20 +96,20 @@ class Conversation:
                                notice=_join(reply.notice, "(Reading this together with your last question.)"))
         return reply
 
-    def _subject_answer(self, contextual: str) -> Reply | None:
+    def _subject_answer(self, assessment: Assessment) -> Reply | None:
         """In a conversation about a subject, an answer about that subject wins a close race
         against a general one ("what signs should I look for?" after throat cancer)."""
-        ranked = self.bot.rank(contextual)
-        if not ranked:
+        ranked = assessment.matches
+        if assessment.red_flag is not None or not ranked:
             return None
         top = ranked[0].confidence
         for match in ranked:
-            if top - match.confidence > 0.1 or match.confidence < self.bot.policy.threshold:
+            if top - match.confidence > SUBJECT_RACE or match.confidence < self.bot.policy.threshold:
                 break
             if self._about_subject(match.intent):
                 intent = self.bot.intent(match.intent)
                 assert intent is not None
-                return answer(intent, match.confidence, tuple(ranked), contextual)
+                return answer(intent, match.confidence, ranked, assessment.text)
         return None
 
     def _key_words(self, question: str, keep: int = 3) -> str:
@@ -114,8 +119,7 @@ class Conversation:
         chosen = sorted(i for _, i in sorted(weights, reverse=True)[:keep])
         return " ".join(" ".join(analysis.words[slice(*analysis.spans[i])]) for i in chosen)
 
-    def _is_follow_up(self, message: str) -> bool:
-        analysis = self.bot.analyzer.analyse(message)
+    def _is_follow_up(self, analysis: Analysis) -> bool:
         return (0 < len(analysis.words) <= FOLLOW_UP_MAX_WORDS
                 and any(term in self.bot.matcher.idf for term in analysis.terms))
 
@@ -150,9 +154,9 @@ class Conversation:
     def _with_subject(self, message: str) -> tuple[str, str] | None:
         """If the message looks like a follow-up: the message rewritten with a subject, and
         that subject in the user's words."""
-        if not self._is_follow_up(message):
-            return None  # long, or nothing the knowledge base knows: no subject can help
         analysis = self.bot.analyzer.analyse(message)
+        if not self._is_follow_up(analysis):
+            return None  # long, or nothing the knowledge base knows: no subject can help
         subjects = self.bot.analyzer.context_terms(analysis.terms)
         if not subjects:
             return f"{message} {self._subject_words}", self._subject_words
