@@ -71,6 +71,7 @@ class Analyzer:
         for options in self._phrases.values():
             options.sort(key=lambda option: -len(option[0]))
         self._context = {canonical_term(c) for c in vocabulary.context}
+        self._topic = {self.analyse(t).terms for t in vocabulary.topic} - {()}
 
     def correct(self, raw_words: Iterable[str]) -> list[str]:
         out: list[str] = []
@@ -105,6 +106,21 @@ class Analyzer:
         stems = tuple(stem(w) for w in corrected)
         terms, spans = self.fold(stems)
         return Analysis(words=corrected, stems=stems, terms=terms, spans=spans)
+
+    def on_topic(self, terms: Iterable[str]) -> bool:
+        """Whether these terms include one of the vocabulary's ``topic`` words or phrases.
+
+        >>> vocab = Vocabulary(synonyms=(("chemotherapy", "chemo"),), topic=("chemotherapy", "side effect"))
+        >>> analyzer = Analyzer(vocab, ["side", "effect"])
+        >>> analyzer.on_topic(analyzer.analyse("my chemo made me tired").terms)
+        True
+        >>> analyzer.on_topic(analyzer.analyse("what are the side effects of the new phone").terms)
+        True
+        >>> analyzer.on_topic(analyzer.analyse("how do I tell my boss I'm leaving").terms)
+        False
+        """
+        present = set(terms)
+        return any(present.issuperset(topic) for topic in self._topic)
 
     def context_terms(self, terms: Iterable[str]) -> tuple[str, ...]:
         """The conversation subjects (vocabulary ``context``) among these terms."""

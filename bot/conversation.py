@@ -71,7 +71,8 @@ class Conversation:
             reply = fallback((), self.bot.settings, question=plain)
             return replace(reply, text="There are no numbered options to choose from right now. "
                            "Please ask your question in words.")
-        reply = self.bot.ask(message)
+        original = self.bot.assess(message)
+        reply = self.bot.reply(original)
         if reply.kind == "emergency":
             return reply
         # A message that restates one of the patterns exactly means that intent, whatever the
@@ -80,7 +81,7 @@ class Conversation:
         rewritten = self._with_subject(message) if self._subject and not exact else None
         if rewritten is not None:
             contextual, subject = rewritten
-            assessment = self.bot.assess(contextual)
+            assessment = self._as_written(self.bot.assess(contextual), original)
             candidate = self._subject_answer(assessment) or self.bot.reply(assessment)
             if candidate.kind == "answer" and (reply.kind != "answer" or candidate.confidence > reply.confidence
                                                or self._about_subject(candidate.intent)):
@@ -90,11 +91,18 @@ class Conversation:
                 and self._is_follow_up(self.bot.analyzer.analyse(message))):
             # "How would I go about finding one?" after a clinical trials answer: read it with the
             # last question's most telling words, and accept only a different answer.
-            candidate = self.bot.ask(f"{message} {self._key_words(self._last_answer.question)}")
+            joined = self.bot.assess(f"{message} {self._key_words(self._last_answer.question)}")
+            candidate = self.bot.reply(self._as_written(joined, original))
             if candidate.kind == "answer" and candidate.intent != self._last_answer.intent:
                 return replace(candidate, question=message,
                                notice=_join(reply.notice, "(Reading this together with your last question.)"))
         return reply
+
+    @staticmethod
+    def _as_written(rewritten: Assessment, original: Assessment) -> Assessment:
+        """A rewritten message judged by what the user wrote: its length and whether it named
+        the topic are theirs, not the rewriting's."""
+        return replace(rewritten, words=original.words, on_topic=original.on_topic)
 
     def _subject_answer(self, assessment: Assessment) -> Reply | None:
         """In a conversation about a subject, an answer about that subject wins a close race

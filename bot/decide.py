@@ -1,7 +1,11 @@
 """Turn ranked matches into a reply: answer, clarify, or fall back honestly.
 
 A confident wrong answer is worse than "I'm not sure, did you mean...", so an answer needs a
-score above the threshold AND a clear lead over the next intent. A question of a single word
+score above the threshold AND a clear lead over the next intent. A long message spreads its
+meaning over many words (a greeting, the story, then the question), so its best score runs lower
+for the same certainty: it may be answered a little below the threshold, but only when it uses
+one of the vocabulary's topic words (cancer, chemo...) and its answer leads the next one by a
+clear share of its score. A question of a single word
 ("chemo?") is never answered outright unless it is a whole pattern ("hello"): it is offered as a
 suggestion instead.
 """
@@ -23,6 +27,12 @@ class Policy:
     """Below this the bot does not answer."""
     margin: float = 0.02
     """An answer must lead the next intent by at least this much; otherwise it clarifies."""
+    long_message: int = 12
+    """Messages of at least this many words are judged as long."""
+    long_discount: float = 0.75
+    """A long message may be answered from this share of the threshold..."""
+    long_lead: float = 0.15
+    """...when its answer leads the next intent by at least this share of its score."""
     suggestion_floor: float = 0.2
     """Fallback suggestions are offered only above this score."""
     max_suggestions: int = 3
@@ -52,10 +62,13 @@ def decide(
     policy: Policy,
     *,
     single_word: bool = False,
+    words: int = 0,
+    on_topic: bool = False,
     question: str = "",
     notice: str | None = None,
 ) -> Reply:
-    """Choose the reply for ranked matches (best first)."""
+    """Choose the reply for ranked matches (best first); ``words`` is the message's length and
+    ``on_topic`` whether it uses a topic word (both only matter for long messages)."""
     matches = tuple(matches)
     if not matches:
         return fallback((), settings, question=question, notice=notice)
@@ -75,6 +88,8 @@ def decide(
     top = matches[0]
     runner_up = matches[1].confidence if len(matches) > 1 else 0.0
     too_short = single_word and top.confidence < 1.0 and policy.threshold > 0
+    if on_topic and not too_short and _long_and_clear(top.confidence, runner_up, words, policy):
+        return answer(intents[top.intent], top.confidence, matches, question, notice)
     if top.confidence >= policy.threshold and not too_short:
         if top.confidence - runner_up >= policy.margin or top.confidence >= 1.0:
             return answer(intents[top.intent], top.confidence, matches, question, notice)
@@ -89,6 +104,11 @@ def decide(
     options = tuple(suggestion(m, intents) for m in matches[: policy.max_suggestions] if m.confidence >= floor)
     return fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
                     notice=notice)
+
+
+def _long_and_clear(score: float, runner_up: float, words: int, policy: Policy) -> bool:
+    return (words >= policy.long_message and policy.long_discount * policy.threshold <= score
+            < policy.threshold and score - runner_up >= policy.long_lead * score)
 
 
 def _help_line(settings: Settings) -> str:

@@ -49,6 +49,10 @@ class Assessment:
     red_flag: RedFlag | None
     matches: tuple[Match, ...]
     single_word: bool
+    words: int = 0
+    """How many words the message has (long messages are judged a little differently)."""
+    on_topic: bool = False
+    """Whether the message uses one of the vocabulary's topic words."""
 
 
 _LETTERS = re.compile(r"[a-z]+")
@@ -183,7 +187,8 @@ class Bot:
         flag = self.red_flags.detect(scanned.stems)
         if flag is not None:
             return Assessment(text, notice, flag, (), False)
-        analysis = scanned if text is question else self.analyzer.analyse(text)
+        analysis = whole = scanned if text is question else self.analyzer.analyse(text)
+        words = len(whole.words)
         matches = tuple(self.matcher.rank(analysis, limit=5))
         focus = self._focus(text, analysis)
         if focus is not None:
@@ -193,8 +198,9 @@ class Bot:
             lead = matches[0].confidence - matches[1].confidence if len(matches) > 1 else 1.0
             if (focused and matches and focused[0].confidence > matches[0].confidence
                     and focused[0].intent == matches[0].intent and lead >= self.policy.margin):
-                return Assessment(text, notice, None, focused, len(set(focus.terms)) <= 1)
-        return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1)
+                matches, analysis = focused, focus
+        return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1, words,
+                          self.analyzer.on_topic(whole.terms))
 
     def _focus(self, text: str, analysis: "Analysis") -> "Analysis | None":
         """For a long message, its question sentence read on its own, with the subjects
@@ -222,7 +228,7 @@ class Bot:
             return answer(intent, 1.0, (Match(intent.id, 1.0, a.red_flag.trigger, intent.path,
                                               a.red_flag.line),), a.text, a.notice)
         return decide(a.matches, self._by_id, self.settings, policy or self.policy,
-                      single_word=a.single_word, question=a.text, notice=a.notice)
+                      single_word=a.single_word, words=a.words, on_topic=a.on_topic, question=a.text, notice=a.notice)
 
     def ask(self, question: str) -> Reply:
         """Answer one message, with no memory of earlier ones. Never raises for any text."""

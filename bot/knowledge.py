@@ -270,14 +270,23 @@ class _Reader:
             out.append(Source(url=url.strip(), title=title.strip()))
         return out
 
+    def texts(self, data: LocatedDict, key: str, path: Path) -> tuple[str, ...]:
+        """A vocabulary list of texts (words or phrases), or () with a problem reported."""
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and normalise(v) for v in value):
+            self.problem(f"`{key}` must be a list of texts", path, data.line_of(key))
+            return ()
+        return tuple(v.strip() for v in value)
+
     def read_vocabulary(self, data: Any, path: Path, line: int) -> None:
         if not isinstance(data, LocatedDict):
-            self.problem("`vocabulary` must be a mapping with synonyms, misspellings, context", path, line)
+            self.problem("`vocabulary` must be a mapping with synonyms, misspellings, words, context, "
+                         "topic", path, line)
             return
         for key in data:
-            if key not in ("synonyms", "misspellings", "words", "context"):
+            if key not in ("synonyms", "misspellings", "words", "context", "topic"):
                 self.problem(f"unknown vocabulary key {key!r} (expected synonyms, misspellings, words, "
-                             "context)", path, data.line_of(key))
+                             "context, topic)", path, data.line_of(key))
         groups: list[tuple[str, ...]] = []
         synonyms = data.get("synonyms", [])
         if not isinstance(synonyms, list):
@@ -308,13 +317,10 @@ class _Reader:
             self.problem("`words` must be a list of texts (real words, several per line allowed)",
                          path, data.line_of("words"))
             real_words = []
-        context = data.get("context", [])
-        if not isinstance(context, list) or not all(isinstance(c, str) and normalise(c) for c in context):
-            self.problem("`context` must be a list of texts", path, data.line_of("context"))
-            context = []
+        context, topic = (self.texts(data, key, path) for key in ("context", "topic"))
         self.vocabulary = self.vocabulary.merged(
             Vocabulary(synonyms=tuple(groups), misspellings=MappingProxyType(fixed),
-                       context=tuple(c.strip() for c in context),
+                       context=context, topic=topic,
                        real_words=frozenset(w for line in real_words for w in normalise(line).split()))
         )
 

@@ -13,6 +13,9 @@ In YAML (any file of the knowledge base, under a top-level ``vocabulary:`` key):
       context:                  # subjects that carry into short follow-ups ("how is it treated?")
         - lung
         - breast
+      topic:                    # words that show a message is about this FAQ's subject
+        - cancer
+        - chemo
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ from typing import Mapping
 @dataclass(frozen=True)
 class Vocabulary:
     """Synonym groups (first entry canonical), misspellings (typed -> meant), real words the
-    spelling corrector leaves alone, and context terms."""
+    spelling corrector leaves alone, context terms, and topic words."""
 
     synonyms: tuple[tuple[str, ...], ...] = ()
     misspellings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     context: tuple[str, ...] = ()
     real_words: frozenset[str] = frozenset()
+    topic: tuple[str, ...] = ()
+    """Words and phrases that show a message is about the knowledge base's subject. A long
+    message is given a slightly lower threshold only when it uses one (see decide.Policy)."""
 
     def merged(self, other: "Vocabulary") -> "Vocabulary":
         """This vocabulary with another's entries added (several files may hold vocabulary)."""
@@ -39,6 +45,7 @@ class Vocabulary:
             misspellings=MappingProxyType({**self.misspellings, **other.misspellings}),
             context=self.context + tuple(c for c in other.context if c not in self.context),
             real_words=self.real_words | other.real_words,
+            topic=self.topic + tuple(t for t in other.topic if t not in self.topic),
         )
 
     def words(self) -> set[str]:
@@ -49,6 +56,6 @@ class Vocabulary:
                 out.update(entry.split())
         for meant in self.misspellings.values():
             out.update(meant.split())
-        for term in self.context:
+        for term in self.context + self.topic:
             out.update(term.split())
         return out | self.real_words

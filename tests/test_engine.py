@@ -316,3 +316,34 @@ def test_out_of_scope_examples_decline_look_alike_questions(write_kb) -> None:
     assert declined.text.startswith("That's outside what I can help with.")
     assert all(s.intent != "outside" for s in declined.suggestions)
     assert bot.ask("how do I find a clinical trial near me").intent == "finding_trials"
+
+
+def test_a_long_polite_message_about_cancer_is_answered_a_little_below_the_threshold(shipped_bot: Bot) -> None:
+    message = ("Dear Sir or Madam, I would be grateful if you could explain in plain terms what the "
+               "doctors mean when they say a cancer has recurred.")
+    reply = shipped_bot.ask(message)
+    assert reply.kind == "answer" and reply.intent == "what_is_recurrence"
+    assert reply.confidence < shipped_bot.threshold  # the long-message rule, not the usual one
+
+
+def test_a_long_message_about_something_else_gets_no_such_benefit(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("How should I break the news to my manager that I'm leaving the company "
+                            "after eleven years there?")
+    assert reply.kind == "fallback"
+
+
+@pytest.mark.parametrize("words, on_topic, runner_up, kind", [
+    (20, True, 0.10, "answer"),     # long, on topic, clearly ahead
+    (20, False, 0.10, "fallback"),  # long but never names the topic
+    (20, True, 0.25, "fallback"),   # long and on topic, but the next answer is too close
+    (6, True, 0.10, "fallback"),    # short: the usual threshold applies
+])
+def test_long_messages_may_be_answered_below_the_threshold_only_when_on_topic_and_clear(
+        shipped_bot: Bot, words: int, on_topic: bool, runner_up: float, kind: str) -> None:
+    from bot.decide import Policy, decide
+    from bot.model import Match
+
+    matches = [Match("what_is_recurrence", 0.27, ""), Match("recurrence_types", runner_up, "")]
+    intents = {i: shipped_bot.intent(i) for i in ("what_is_recurrence", "recurrence_types")}
+    reply = decide(matches, intents, shipped_bot.settings, Policy(), words=words, on_topic=on_topic)
+    assert reply.kind == kind

@@ -140,6 +140,14 @@ vocabulary:
     assert Bot.load(tmp_path).ask("where do I leave my car").intent == "parking"
 
 
+@pytest.mark.parametrize("key", ["topic", "context"])
+def test_a_vocabulary_list_that_is_not_a_list_of_words_is_reported_with_its_line(tmp_path: Path, key: str) -> None:
+    (tmp_path / "a.yml").write_text(GOOD_INTENT + f"vocabulary:\n  {key}: cancer\n", encoding="utf-8")
+    _, problems = validate_knowledge_base(tmp_path)
+    assert [(p.line, p.message) for p in problems] == [
+        (GOOD_INTENT.count("\n") + 2, f"`{key}` must be a list of texts")]
+
+
 def test_shipped_knowledge_base_is_found_from_any_working_directory(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     assert len(Bot.load().intents) > 50
