@@ -11,7 +11,8 @@ from bot.evaluate import read_labelled
 
 QUESTIONS = Path(__file__).parent / "data" / "questions"
 URGENT = {"emergency", "crisis"}
-LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh", "blind2")
+LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh", "blind2",
+                              "blind3a", "blind3b")
             for item in read_labelled(QUESTIONS / f"{name}.tsv")]
 RED_FLAGS = [item for item in LABELLED if item.expected & URGENT]
 ORDINARY = [item for item in LABELLED if not item.expected & URGENT]
@@ -56,7 +57,9 @@ def test_uk_locale_gives_uk_numbers() -> None:
 
 
 @pytest.mark.parametrize("question", ["I have hay fever", "i don't want to die", "what is end of life care",
-                                      "is there anything to make chemo fewer side effects"])
+                                      "is there anything to make chemo fewer side effects",
+                                      "I'm having hot flushes and feel shaky sometimes on tamoxifen",
+                                      "when the time comes I'd rather die at home than in hospital"])
 def test_look_alikes_are_not_red_flags(shipped_bot: Bot, question: str) -> None:
     assert shipped_bot.ask(question).kind != "emergency"
 
