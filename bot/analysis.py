@@ -107,19 +107,23 @@ class Analyzer:
         terms, spans = self.fold(stems)
         return Analysis(words=corrected, stems=stems, terms=terms, spans=spans)
 
-    def on_topic(self, terms: Iterable[str]) -> bool:
-        """Whether these terms include one of the vocabulary's ``topic`` words or phrases.
+    def on_topic(self, analysis: Analysis) -> bool:
+        """Whether a text uses one of the vocabulary's ``topic`` words or phrases, even inside a
+        synonym phrase ("the cancer is back" is one term, recur, but it names cancer).
 
         >>> vocab = Vocabulary(synonyms=(("chemotherapy", "chemo"),), topic=("chemotherapy", "side effect"))
         >>> analyzer = Analyzer(vocab, ["side", "effect"])
-        >>> analyzer.on_topic(analyzer.analyse("my chemo made me tired").terms)
+        >>> analyzer.on_topic(analyzer.analyse("my chemo made me tired"))
         True
-        >>> analyzer.on_topic(analyzer.analyse("what are the side effects of the new phone").terms)
+        >>> analyzer.on_topic(analyzer.analyse("what are the side effects of the new phone"))
         True
-        >>> analyzer.on_topic(analyzer.analyse("how do I tell my boss I'm leaving").terms)
+        >>> analyzer.on_topic(analyzer.analyse("how do I tell my boss I'm leaving"))
         False
+        >>> vocab = Vocabulary(synonyms=(("recur", "cancer is back"),), topic=("cancer",))
+        >>> Analyzer(vocab, []).on_topic(Analyzer(vocab, []).analyse("the cancer is back"))
+        True
         """
-        present = set(terms)
+        present = set(analysis.terms) | set(analysis.stems)
         return any(present.issuperset(topic) for topic in self._topic)
 
     def context_terms(self, terms: Iterable[str]) -> tuple[str, ...]:

@@ -194,13 +194,12 @@ class Bot:
         if focus is not None:
             focused = tuple(self.matcher.rank(focus, limit=5))
             # The question sentence may make the reading surer, never change it: its answer must
-            # be the one the whole message already ranks first, and clearly ahead.
-            lead = matches[0].confidence - matches[1].confidence if len(matches) > 1 else 1.0
+            # be the one the whole message already ranks first.
             if (focused and matches and focused[0].confidence > matches[0].confidence
-                    and focused[0].intent == matches[0].intent and lead >= self.policy.margin):
+                    and focused[0].intent == matches[0].intent):
                 matches, analysis = focused, focus
         return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1, words,
-                          self.analyzer.on_topic(whole.terms))
+                          self.analyzer.on_topic(whole))
 
     def _focus(self, text: str, analysis: "Analysis") -> "Analysis | None":
         """For a long message, its question sentence read on its own, with the subjects
