@@ -60,16 +60,17 @@ class Analyzer:
             known.pop(typed, None)
         self.speller = SpellingCorrector(known)
 
-        # Synonym phrases, matched on stems so "coming back" and "comes back" meet "come back".
-        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # Synonym phrases, matched on stems so "coming back" and "comes back" meet "come back";
+        # by first stem, then by length (longest first), so a word costs one lookup per length.
+        by_first: dict[str, dict[int, dict[tuple[str, ...], str]]] = {}
         for group in vocabulary.synonyms:
             canonical = canonical_term(group[0])
             for entry in group:
                 stems = tuple(stem(w) for w in normalised_words(entry))
                 if stems:
-                    self._phrases.setdefault(stems[0], []).append((stems, canonical))
-        for options in self._phrases.values():
-            options.sort(key=lambda option: -len(option[0]))
+                    by_first.setdefault(stems[0], {}).setdefault(len(stems), {}).setdefault(stems, canonical)
+        self._phrases: dict[str, tuple[tuple[int, dict[tuple[str, ...], str]], ...]] = {
+            first: tuple(sorted(lengths.items(), reverse=True)) for first, lengths in by_first.items()}
         self._context = {canonical_term(c) for c in vocabulary.context}
         self._topic = {self.analyse(t).terms for t in vocabulary.topic} - {()}
 
@@ -89,11 +90,12 @@ class Analyzer:
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(stems):
-            for phrase, canonical in self._phrases.get(stems[i], ()):
-                if stems[i : i + len(phrase)] == phrase:
+            for length, phrases in self._phrases.get(stems[i], ()):
+                canonical = phrases.get(stems[i : i + length])
+                if canonical is not None:
                     terms.append(canonical)
-                    spans.append((i, i + len(phrase)))
-                    i += len(phrase)
+                    spans.append((i, i + length))
+                    i += length
                     break
             else:
                 terms.append(stems[i])

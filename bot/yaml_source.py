@@ -26,6 +26,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR = _CORE + "str"
 
 
 class LocatedDict(dict):
@@ -166,6 +167,8 @@ class _Builder:
             return "<<"
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(f"unsupported YAML tag {node.tag!r} (only plain values are allowed)", node)
+        if node.tag == _STR:
+            return node.value  # most of a knowledge base: skip the constructor's bookkeeping
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
