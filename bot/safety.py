@@ -2,8 +2,10 @@
 
 A red-flag intent (``type: red_flag``) lists triggers instead of patterns. A trigger is a
 sequence of words that must appear in that order, with at most ``MAX_GAP`` other words between
-neighbours; ``a|b`` gives alternatives for one word, and ``{37.5..45}`` stands for any number in
-that range ("temperature {37.5..45}|{99.5..110}"). Words are compared as stems after spelling
+neighbours; ``a|b`` gives alternatives for one word, ``{37.5..45}`` stands for any number in
+that range ("temperature {37.5..45}|{99.5..110}"), and ``...`` lets the next word stand up to
+``WIDE_GAP`` words further on ("coughing up ... blood" meets "coughing up quite a lot of bright
+red blood"). Words are compared as stems after spelling
 correction and contraction expansion, so "cant breath", "can't breathe" and "cannot breathing"
 all meet the trigger "can not breathe|breath".
 
@@ -21,6 +23,9 @@ from .normalise import words as normalised_words
 from .stemmer import stem
 
 MAX_GAP = 2
+WIDE_GAP = 6
+_WIDE: tuple[Alternative, ...] = (("...",),)
+"""The step ``...`` compiles to: the next word may be up to WIDE_GAP words on."""
 _RANGE = re.compile(r"^\{(\d+(?:\.\d+)?)\.\.(\d+(?:\.\d+)?)\}$")
 
 Alternative = tuple[str, ...] | tuple[float, float]
@@ -55,9 +60,15 @@ def compile_trigger(text: str) -> tuple[tuple[Alternative, ...], ...]:
     ((('could', 'not'),), (('breath',),))
     >>> compile_trigger("temp {37.5..45}")
     ((('temp',),), ((37.5, 45.0),))
+    >>> compile_trigger("cough ... blood")
+    ((('cough',),), (('...',),), (('blood',),))
     """
     steps: list[tuple[Alternative, ...]] = []
     for word in text.split():
+        if word == "...":
+            if steps and steps[-1] != _WIDE:
+                steps.append(_WIDE)
+            continue
         options: list[Alternative] = []
         for alternative in word.split("|"):
             number_range = _RANGE.match(alternative)
@@ -69,6 +80,8 @@ def compile_trigger(text: str) -> tuple[tuple[Alternative, ...], ...]:
                 options.append(option)
         if options:
             steps.append(tuple(options))
+    while steps and steps[-1] == _WIDE:
+        steps.pop()
     return tuple(steps)
 
 
@@ -164,12 +177,15 @@ def _matches_from(steps: tuple[tuple[Alternative, ...], ...], stems: tuple[str, 
 
 def _match_end(steps: tuple[tuple[Alternative, ...], ...], stems: tuple[str, ...], start: int) -> int | None:
     """Where the trigger's match ends if it matches with its first word at ``start``, each next
-    word within MAX_GAP words of the previous one; None if it does not match there."""
+    word within MAX_GAP words of the previous one (WIDE_GAP after ``...``); None if it does not
+    match there."""
 
-    def search(step: int, position: int, first: bool) -> int | None:
+    def search(step: int, position: int, first: bool, gap: int = MAX_GAP) -> int | None:
         if step == len(steps):
             return position
-        stop = position + 1 if first else position + MAX_GAP + 1
+        if steps[step] == _WIDE:
+            return search(step + 1, position, False, WIDE_GAP)
+        stop = position + 1 if first else position + gap + 1
         for at in range(position, min(stop, len(stems))):
             for option in steps[step]:
                 size = _length_at(option, stems, at)

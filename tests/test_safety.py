@@ -12,7 +12,7 @@ from bot.evaluate import read_labelled
 QUESTIONS = Path(__file__).parent / "data" / "questions"
 URGENT = {"emergency", "crisis"}
 LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh", "blind2",
-                              "blind3a", "blind3b", "blind4")
+                              "blind3a", "blind3b", "blind4", "blind5")
             for item in read_labelled(QUESTIONS / f"{name}.tsv")]
 RED_FLAGS = [item for item in LABELLED if item.expected & URGENT]
 ORDINARY = [item for item in LABELLED if not item.expected & URGENT]
@@ -59,7 +59,9 @@ def test_uk_locale_gives_uk_numbers() -> None:
 @pytest.mark.parametrize("question", ["I have hay fever", "i don't want to die", "what is end of life care",
                                       "is there anything to make chemo fewer side effects",
                                       "I'm having hot flushes and feel shaky sometimes on tamoxifen",
-                                      "when the time comes I'd rather die at home than in hospital"])
+                                      "when the time comes I'd rather die at home than in hospital",
+                                      "I had a cough that brought up phlegm, and later a blood test",
+                                      "what is the point of going on with chemo if it came back anyway"])
 def test_look_alikes_are_not_red_flags(shipped_bot: Bot, question: str) -> None:
     assert shipped_bot.ask(question).kind != "emergency"
 
@@ -81,3 +83,17 @@ def test_exceptions_are_only_for_red_flag_intents(write_kb) -> None:
         """)
     with pytest.raises(IntentFileError, match="only applies to red-flag"):
         Bot.load(folder)
+
+
+def test_three_dots_in_a_trigger_let_its_next_word_stand_further_away(write_kb) -> None:
+    folder = write_kb(kb="""\
+        intents:
+          - id: emergency
+            type: red_flag
+            question: (emergency)
+            patterns: ["coughing up ... blood"]
+            answer: Call 911 now.
+        """)
+    bot = Bot.load(folder)
+    assert bot.ask("I'm coughing up quite a lot of bright red blood").kind == "emergency"
+    assert bot.ask("coughing up phlegm all week, the doctor says my blood is fine").kind != "emergency"
