@@ -136,3 +136,18 @@ def test_held_out_questions_are_mostly_answered_and_rarely_wrong(shipped_bot: Bo
     report = Evaluation(shipped_bot, HOLDOUT).report()
     assert report.accuracy >= 0.85
     assert report.confidently_wrong_rate <= 0.03
+
+
+BLIND = ("fresh", "blind2", "blind3a", "blind3b", "blind4", "blind5")
+
+
+@pytest.mark.parametrize("name", BLIND)
+def test_questions_written_blind_are_mostly_answered_rarely_wrong_and_off_topic_declined(
+        shipped_bot: Bot, name: str) -> None:
+    # Each file was written by someone who never saw the knowledge base (see its first line);
+    # these floors sit a few points under today's results so a content edit that costs many
+    # of them fails here, not in front of a patient.
+    report = Evaluation(shipped_bot, read_labelled(DATA / "questions" / f"{name}.tsv")).report()
+    assert report.accuracy >= 0.80
+    assert report.confidently_wrong_rate <= 0.02
+    assert report.off_topic_rejection >= 0.90
