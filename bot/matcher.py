@@ -98,6 +98,9 @@ class Matcher:
         self.max_idf = math.log((count + 1) / 0.5)
         self.idf = {f: math.log((count + 1) / (df + 0.5)) for f, df in document_frequency.items()}
 
+        # Every feature of the patterns is in document_frequency: weigh each once, not per use.
+        weight_of = {f: self.weight(f) for f in document_frequency}
+
         self.index: list[_IntentIndex] = []
         postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for number, (intent, patterns, features) in enumerate(zip(self.intents, analysed, pattern_features)):
@@ -107,7 +110,7 @@ class Matcher:
                                  defaultdict(list))
             usage: dict[str, int] = defaultdict(int)
             for local, pattern in enumerate(features):
-                weights = {f: self.weight(f) for f in pattern}
+                weights = {f: weight_of[f] for f in pattern}
                 entry.features.append(weights)
                 entry.totals.append(sum(weights.values()))
                 for feature in weights:
@@ -120,7 +123,8 @@ class Matcher:
                 postings[feature].append((share, number))
             self.index.append(entry)
         self.postings: dict[str, tuple[tuple[int, float], ...]] = {
-            feature: tuple((n, s) for s, n in sorted(entries, reverse=True)[: tuning.max_postings])
+            feature: ((entries[0][1], entries[0][0]),) if len(entries) == 1 else
+            tuple([(n, s) for s, n in sorted(entries, reverse=True)[: tuning.max_postings]])
             for feature, entries in postings.items()
         }
         self._all_texts = [(text, n) for n, e in enumerate(self.index) for text in e.texts]

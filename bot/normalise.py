@@ -105,8 +105,11 @@ def _short_words(text: str) -> tuple[str, ...]:
 
 def _words(text: str) -> list[str]:
     text = _ESCAPES.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _strip_latin_accents(text).translate(_WORD_CHARS)
+    if text.isascii():  # most text: NFKC and accent stripping leave ASCII as it is
+        text = text.lower().translate(_WORD_CHARS)
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = _strip_latin_accents(text).translate(_WORD_CHARS)
     out: list[str] = []
     for match in _WORD.finditer(text):
         out.extend(_expand(match.group()).split())
