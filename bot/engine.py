@@ -227,7 +227,8 @@ class Bot:
             return answer(intent, 1.0, (Match(intent.id, 1.0, a.red_flag.trigger, intent.path,
                                               a.red_flag.line),), a.text, a.notice)
         return decide(a.matches, self._by_id, self.settings, policy or self.policy,
-                      single_word=a.single_word, words=a.words, on_topic=a.on_topic, question=a.text, notice=a.notice)
+                      single_word=a.single_word, words=a.words, on_topic=a.on_topic, question=a.text,
+                      notice=a.notice)
 
     def ask(self, question: str) -> Reply:
         """Answer one message, with no memory of earlier ones. Never raises for any text."""

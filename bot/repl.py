@@ -238,7 +238,10 @@ class Chat:
             lines.append(f"  note: {one_line(reply.notice, 300)}")
         if reply.kind != "emergency":
             lines.append(s.dim(f"  (I answer when confidence is at least {policy.threshold:.2f} and "
-                               f"leads the next by {policy.margin:.2f}.)"))
+                               f"leads the next by {policy.margin:.2f}; a message of "
+                               f"{policy.long_message}+ words about cancer from "
+                               f"{policy.long_discount * policy.threshold:.2f} when it leads by "
+                               f"{policy.long_lead:.0%} of its score.)"))
         return "\n".join(_hang(line, w) for line in lines)
 
     def reset(self) -> str:
