@@ -24,12 +24,12 @@ from .stemmer import stem
 
 MAX_GAP = 2
 WIDE_GAP = 6
-_WIDE: tuple[Alternative, ...] = (("...",),)
-"""The step ``...`` compiles to: the next word may be up to WIDE_GAP words on."""
 _RANGE = re.compile(r"^\{(\d+(?:\.\d+)?)\.\.(\d+(?:\.\d+)?)\}$")
 
 Alternative = tuple[str, ...] | tuple[float, float]
 """Stems that must follow each other, or a (low, high) number range."""
+_WIDE: tuple[Alternative, ...] = (("...",),)
+"""The step ``...`` compiles to: the next word may be up to WIDE_GAP words on."""
 
 
 @dataclass(frozen=True)
