@@ -5,7 +5,10 @@ score above the threshold AND a clear lead over the next intent. A long message 
 meaning over many words (a greeting, the story, then the question), so its best score runs lower
 for the same certainty: it may be answered a little below the threshold, but only when it uses
 one of the vocabulary's topic words (cancer, chemo...) and its answer leads the next one by a
-clear share of its score. A question of a single word
+clear share of its score. A second reading of the question, the word-likelihood model
+(likelihood.py), may confirm the best match: when it agrees with high probability on a question
+about cancer, the bot answers from a lower score and without the usual lead, because two
+different readings rarely agree on the same wrong answer. A question of a single word
 ("chemo?") is never answered outright unless it is a whole pattern ("hello"): it is offered as a
 suggestion instead.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from .likelihood import Opinion
 from .model import Intent, Match, Reply, Suggestion
 from .settings import Settings
 
@@ -33,6 +37,12 @@ class Policy:
     """A long message may be answered from this share of the threshold..."""
     long_lead: float = 0.15
     """...when its answer leads the next intent by at least this share of its score."""
+    agreement: float = 0.9
+    """The second opinion confirms the best match when it gives it at least this probability..."""
+    confirmed: float = 0.28
+    """...and then a question with a topic word may be answered from this score, with no margin,"""
+    confirmed_long: float = 0.2
+    """...and a long one from this score."""
     suggestion_floor: float = 0.2
     """Fallback suggestions are offered only above this score."""
     max_suggestions: int = 3
@@ -48,11 +58,12 @@ def options_text(suggestions: Sequence[Suggestion]) -> str:
 
 
 def answer(intent: Intent, confidence: float, matches: Sequence[Match] = (), question: str = "",
-           notice: str | None = None) -> Reply:
+           notice: str | None = None, reason: str = "") -> Reply:
     """The reply that gives an intent's curated answer."""
     kind = "emergency" if intent.type == "red_flag" else "answer"
     return Reply(kind=kind, text=intent.answer, intent=intent.id, confidence=confidence,
-                 sources=intent.sources, matches=tuple(matches), notice=notice, question=question)
+                 sources=intent.sources, matches=tuple(matches), notice=notice, question=question,
+                 reason=reason)
 
 
 def decide(
@@ -64,11 +75,13 @@ def decide(
     single_word: bool = False,
     words: int = 0,
     on_topic: bool = False,
+    opinion: Opinion | None = None,
     question: str = "",
     notice: str | None = None,
 ) -> Reply:
-    """Choose the reply for ranked matches (best first); ``words`` is the message's length and
-    ``on_topic`` whether it uses a topic word (both only matter for long messages)."""
+    """Choose the reply for ranked matches (best first); ``words`` is the message's length,
+    ``on_topic`` whether it uses a topic word and ``opinion`` the second reading's choice (they
+    only matter for questions below the threshold or without a clear lead)."""
     matches = tuple(matches)
     if not matches:
         return fallback((), settings, question=question, notice=notice)
@@ -82,17 +95,27 @@ def decide(
         declined = fallback(options, settings, confidence=matches[0].confidence, matches=matches,
                             question=question, notice=notice)
         return replace(declined, text=intents[matches[0].intent].answer + "\n" + _help_line(settings))
+    confirmed = (opinion is not None and opinion.intent == matches[0].intent
+                 and opinion.probability >= policy.agreement)
     matches = in_scope
     if not matches:
         return fallback((), settings, question=question, notice=notice)
     top = matches[0]
     runner_up = matches[1].confidence if len(matches) > 1 else 0.0
     too_short = single_word and top.confidence < 1.0 and policy.threshold > 0
-    if on_topic and not too_short and _long_and_clear(top.confidence, runner_up, words, policy):
-        return answer(intents[top.intent], top.confidence, matches, question, notice)
-    if top.confidence >= policy.threshold and not too_short:
-        if top.confidence - runner_up >= policy.margin or top.confidence >= 1.0:
+    if not too_short:
+        if top.confidence >= policy.threshold and (top.confidence - runner_up >= policy.margin
+                                                   or top.confidence >= 1.0):
             return answer(intents[top.intent], top.confidence, matches, question, notice)
+        if opinion is not None and confirmed and top.confidence >= _confirmed_floor(words, on_topic, policy):
+            return answer(intents[top.intent], top.confidence, matches, question, notice,
+                          f"a close call that the second reading (word likelihood) settles: "
+                          f"it is {opinion.probability:.0%} sure of the same answer")
+        if on_topic and _long_and_clear(top.confidence, runner_up, words, policy):
+            return answer(intents[top.intent], top.confidence, matches, question, notice,
+                          f"a long message about cancer, whose answer leads the next by "
+                          f"{(top.confidence - runner_up) / top.confidence:.0%} of its score")
+    if top.confidence >= policy.threshold and not too_short:
         close = [m for m in matches if top.confidence - m.confidence < max(policy.margin, 0.1)]
         options = tuple(suggestion(m, intents) for m in close[: policy.max_suggestions])
         if len(options) < 2:
@@ -104,6 +127,13 @@ def decide(
     options = tuple(suggestion(m, intents) for m in matches[: policy.max_suggestions] if m.confidence >= floor)
     return fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
                     notice=notice)
+
+
+def _confirmed_floor(words: int, on_topic: bool, policy: Policy) -> float:
+    """The lowest score a confirmed match may be answered from."""
+    if not on_topic:
+        return policy.threshold
+    return policy.confirmed_long if words >= policy.long_message else policy.confirmed
 
 
 def _long_and_clear(score: float, runner_up: float, words: int, policy: Policy) -> bool:

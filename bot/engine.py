@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .analysis import Analysis, Analyzer
 from .decide import Policy, answer, decide
 from .knowledge import KnowledgeBase, load_knowledge_base
+from .likelihood import Likelihood, Opinion
 from .matcher import Matcher, Tuning
 from .model import Intent, Match, Reply
 from .normalise import words
@@ -27,6 +28,7 @@ class _Index:
     red_flags: RedFlagDetector
     analyzer: Analyzer
     matcher: Matcher
+    likelihood: Likelihood
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase, tuning: Tuning) -> "_Index":
@@ -37,7 +39,8 @@ class _Index:
         known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
         known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
         analyzer = Analyzer(knowledge.vocabulary, [*known, *red_flags.words()])
-        return cls(red_flags, analyzer, Matcher(knowledge.intents, analyzer, tuning))
+        matcher = Matcher(knowledge.intents, analyzer, tuning)
+        return cls(red_flags, analyzer, matcher, Likelihood.from_matcher(matcher))
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class Assessment:
     """How many words the message has (long messages are judged a little differently)."""
     on_topic: bool = False
     """Whether the message uses one of the vocabulary's topic words."""
+    opinion: Opinion | None = None
+    """The second opinion: the intent the word-likelihood model finds most likely."""
 
 
 _LETTERS = re.compile(r"[a-z]+")
@@ -127,6 +132,10 @@ class Bot:
     def matcher(self) -> Matcher:
         return (self._index or self._build_index()).matcher
 
+    @property
+    def likelihood(self) -> Likelihood:
+        return (self._index or self._build_index()).likelihood
+
     @classmethod
     def load(cls, folder: str | Path | None = None, *, threshold: float | None = None,
              margin: float | None = None, locale: str | None = None,
@@ -199,7 +208,7 @@ class Bot:
                     and focused[0].intent == matches[0].intent):
                 matches, analysis = focused, focus
         return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1, words,
-                          self.analyzer.on_topic(whole))
+                          self.analyzer.on_topic(whole), self.likelihood.opinion(whole))
 
     def _focus(self, text: str, analysis: "Analysis") -> "Analysis | None":
         """For a long message, its question sentence read on its own, with the subjects
@@ -227,8 +236,8 @@ class Bot:
             return answer(intent, 1.0, (Match(intent.id, 1.0, a.red_flag.trigger, intent.path,
                                               a.red_flag.line),), a.text, a.notice)
         return decide(a.matches, self._by_id, self.settings, policy or self.policy,
-                      single_word=a.single_word, words=a.words, on_topic=a.on_topic, question=a.text,
-                      notice=a.notice)
+                      single_word=a.single_word, words=a.words, on_topic=a.on_topic,
+                      opinion=a.opinion, question=a.text, notice=a.notice)
 
     def ask(self, question: str) -> Reply:
         """Answer one message, with no memory of earlier ones. Never raises for any text."""

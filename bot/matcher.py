@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -218,6 +218,11 @@ class Matcher:
         line = intent.pattern_lines[local] if local < len(intent.pattern_lines) else intent.line
         return Match(intent=intent.id, confidence=round(score, 6), pattern=intent.patterns[local],
                      path=intent.path, line=line)
+
+    def feature_counts(self) -> Iterator[tuple[str, dict[str, int]]]:
+        """For each intent, how many of its patterns use each feature."""
+        for entry in self.index:
+            yield entry.intent.id, {f: len(patterns) for f, patterns in entry.postings.items()}
 
     def subjects(self, intent_id: str) -> frozenset[str]:
         """The subjects (context terms) an intent is about; empty for a general intent."""

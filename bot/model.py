@@ -82,6 +82,8 @@ class Reply:
     matches: tuple[Match, ...] = ()
     notice: str | None = None
     question: str = ""
+    reason: str = ""
+    """Why an answer was given despite a low score or a close runner-up, if that was the case."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the reply.
@@ -100,4 +102,5 @@ class Reply:
             ],
             "sources": [{"url": s.url, "title": s.title} for s in self.sources],
             "notice": self.notice,
+            "reason": self.reason,
         }

@@ -222,6 +222,8 @@ class Chat:
             lines.append("  Red flags are checked before anything else, and always answered.")
         elif reply.kind == "answer" and matches:
             lines.append(f"  matched pattern: {_match_line(matches[0])}")
+            if reply.reason:
+                lines.append(f"  answered because: {reply.reason}")
             matches = matches[1:]
         elif reply.kind == "answer":
             lines.append("  chosen from the numbered questions I offered")
@@ -241,7 +243,8 @@ class Chat:
                                f"leads the next by {policy.margin:.2f}; a message of "
                                f"{policy.long_message}+ words about cancer from "
                                f"{policy.long_discount * policy.threshold:.2f} when it leads by "
-                               f"{policy.long_lead:.0%} of its score.)"))
+                               f"{policy.long_lead:.0%} of its score; a close call about cancer from "
+                               f"{policy.confirmed:.2f} when a second reading agrees.)"))
         return "\n".join(_hang(line, w) for line in lines)
 
     def reset(self) -> str:

@@ -347,3 +347,54 @@ def test_long_messages_may_be_answered_below_the_threshold_only_when_on_topic_an
     intents = {i: shipped_bot.intent(i) for i in ("what_is_recurrence", "recurrence_types")}
     reply = decide(matches, intents, shipped_bot.settings, Policy(), words=words, on_topic=on_topic)
     assert reply.kind == kind
+
+
+def test_a_close_call_is_answered_when_the_second_reading_agrees(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("my mum has had breast cancer and I want to know what the signs are "
+                            "that it might be back")
+    assert reply.kind == "answer" and reply.intent == "breast_recurrence_signs"
+    assert "second reading" in reply.reason
+
+
+def test_a_close_call_about_a_sore_throat_is_not_taken_for_cancer(shipped_bot: Bot) -> None:
+    # "throat" names a subject (head and neck) but not cancer: the second reading may agree on
+    # the throat answer, yet nothing in the question says it is about cancer.
+    assert shipped_bot.ask("sore throat and a cold what should i take").kind == "fallback"
+
+
+@pytest.mark.parametrize("top, opinion, probability, on_topic, words, kind", [
+    (0.29, "recurrence_types", 0.97, True, 9, "answer"),     # confirmed close call about cancer
+    (0.29, "recurrence_types", 0.97, False, 9, "fallback"),  # confirmed, but never names cancer
+    (0.29, "what_is_recurrence", 0.97, True, 9, "fallback"), # the second reading disagrees
+    (0.29, "recurrence_types", 0.60, True, 9, "fallback"),   # the second reading is unsure
+    (0.26, "recurrence_types", 0.97, True, 9, "fallback"),   # too low for a short question
+    (0.22, "recurrence_types", 0.97, True, 20, "answer"),    # a long message may go lower
+    (0.34, "recurrence_types", 0.97, False, 9, "answer"),    # above the threshold: no lead needed
+    (0.34, "what_is_recurrence", 0.97, False, 9, "clarify"), # above it, no lead, no agreement
+])
+def test_the_second_reading_only_confirms_the_best_match(
+        shipped_bot: Bot, top: float, opinion: str, probability: float, on_topic: bool, words: int,
+        kind: str) -> None:
+    from bot.decide import Policy, decide
+    from bot.likelihood import Opinion
+    from bot.model import Match
+
+    matches = [Match("recurrence_types", top, ""), Match("what_is_recurrence", top - 0.01, "")]
+    intents = {i: shipped_bot.intent(i) for i in ("what_is_recurrence", "recurrence_types")}
+    reply = decide(matches, intents, shipped_bot.settings, Policy(), words=words, on_topic=on_topic,
+                   opinion=Opinion(opinion, probability))
+    assert reply.kind == kind
+    if kind == "answer":
+        assert reply.intent == "recurrence_types"
+
+
+def test_the_second_reading_never_rescues_an_out_of_scope_question(shipped_bot: Bot) -> None:
+    from bot.decide import Policy, decide
+    from bot.likelihood import Opinion
+    from bot.model import Match
+
+    matches = [Match("out_of_scope_court_trial", 0.30, ""), Match("clinical_trials", 0.29, "")]
+    intents = {i: shipped_bot.intent(i) for i in ("out_of_scope_court_trial", "clinical_trials")}
+    reply = decide(matches, intents, shipped_bot.settings, Policy(), words=8, on_topic=True,
+                   opinion=Opinion("clinical_trials", 0.99))
+    assert reply.kind == "fallback"

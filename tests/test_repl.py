@@ -161,6 +161,14 @@ def test_why_explains_the_matched_pattern_file_line_and_runners_up(bot: Bot) -> 
     assert reply.matches[1].intent in why
 
 
+def test_why_says_when_a_second_reading_settled_a_close_call(bot: Bot) -> None:
+    close_call = "my mum has had breast cancer and I want to know what the signs are that it might be back"
+    assert bot.ask(close_call).reason  # the premise: this question is a close call
+    _, out, _ = chat(bot, close_call + ENTER, "/why" + ENTER, "/quit" + ENTER)
+    why = flat(out.split("Why this reply:", 1)[1])
+    assert "answered because: a close call that the second reading" in why
+
+
 def test_why_names_the_red_flag_trigger_of_an_emergency(bot: Bot) -> None:
     _, out, _ = chat(bot, EMERGENCY + ENTER, "/why" + ENTER, "/quit" + ENTER)
     trigger = bot.ask(EMERGENCY).matches[0]
