@@ -138,7 +138,7 @@ def test_held_out_questions_are_mostly_answered_and_rarely_wrong(shipped_bot: Bo
     assert report.confidently_wrong_rate <= 0.03
 
 
-BLIND = ("fresh", "blind2", "blind3a", "blind3b", "blind4", "blind5")
+BLIND = ("fresh", "blind2", "blind3a", "blind3b", "blind4", "blind5", "blind6")
 
 
 @pytest.mark.parametrize("name", BLIND)
