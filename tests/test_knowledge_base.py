@@ -138,16 +138,21 @@ def test_held_out_questions_are_mostly_answered_and_rarely_wrong(shipped_bot: Bo
     assert report.confidently_wrong_rate <= 0.03
 
 
-BLIND = ("fresh", "blind2", "blind3a", "blind3b", "blind4", "blind5", "blind6")
+# (least share answered correctly, most share confidently wrong): a few points under each
+# file's result today. blind7 was kept sealed through the last round of changes, so it is the
+# honest estimate, and its floors are lower.
+BLIND = {"fresh": (0.90, 0.02), "blind2": (0.90, 0.02), "blind3a": (0.90, 0.02),
+         "blind3b": (0.90, 0.02), "blind4": (0.90, 0.02), "blind5": (0.90, 0.02),
+         "blind6": (0.90, 0.02), "blind7": (0.85, 0.035)}
 
 
 @pytest.mark.parametrize("name", BLIND)
 def test_questions_written_blind_are_mostly_answered_rarely_wrong_and_off_topic_declined(
         shipped_bot: Bot, name: str) -> None:
     # Each file was written by someone who never saw the knowledge base (see its first line);
-    # these floors sit a few points under today's results so a content edit that costs many
-    # of them fails here, not in front of a patient.
+    # the floors catch a content edit that costs many of them here, not in front of a patient.
     report = Evaluation(shipped_bot, read_labelled(DATA / "questions" / f"{name}.tsv")).report()
-    assert report.accuracy >= 0.80
-    assert report.confidently_wrong_rate <= 0.02
+    least_correct, most_wrong = BLIND[name]
+    assert report.accuracy >= least_correct
+    assert report.confidently_wrong_rate <= most_wrong
     assert report.off_topic_rejection >= 0.90

@@ -12,7 +12,7 @@ from bot.evaluate import read_labelled
 QUESTIONS = Path(__file__).parent / "data" / "questions"
 URGENT = {"emergency", "crisis"}
 LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh", "blind2",
-                              "blind3a", "blind3b", "blind4", "blind5", "blind6")
+                              "blind3a", "blind3b", "blind4", "blind5", "blind6", "blind7")
             for item in read_labelled(QUESTIONS / f"{name}.tsv")]
 RED_FLAGS = [item for item in LABELLED if item.expected & URGENT]
 ORDINARY = [item for item in LABELLED if not item.expected & URGENT]
@@ -61,9 +61,25 @@ def test_uk_locale_gives_uk_numbers() -> None:
                                       "I'm having hot flushes and feel shaky sometimes on tamoxifen",
                                       "when the time comes I'd rather die at home than in hospital",
                                       "I had a cough that brought up phlegm, and later a blood test",
-                                      "what is the point of going on with chemo if it came back anyway"])
+                                      "what is the point of going on with chemo if it came back anyway",
+                                      "I don't know who I am anymore since the cancer",
+                                      "she doesn't know where to turn for support",
+                                      "I don't know where he is getting his information from",
+                                      "my nose bled a bit this morning, is that a sign",
+                                      "I am really confused now about what the letter says"])
 def test_look_alikes_are_not_red_flags(shipped_bot: Bot, question: str) -> None:
     assert shipped_bot.ask(question).kind != "emergency"
+
+
+@pytest.mark.parametrize("question", [
+    "my dad doesn't know who I am today",
+    "he's confused and doesn't know where he is",
+    "mum is very confused tonight and keeps calling me by the wrong name",
+    "my nose has been bleeding nonstop since lunch",
+    "the bleeding from his stoma will not stop",
+])
+def test_confusion_and_bleeding_that_will_not_stop_are_emergencies(shipped_bot: Bot, question: str) -> None:
+    assert shipped_bot.ask(question).intent == "emergency"
 
 
 def test_a_real_red_flag_beside_a_look_alike_still_fires(shipped_bot: Bot) -> None:
