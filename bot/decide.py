@@ -15,7 +15,7 @@ suggestion instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .likelihood import Opinion
@@ -75,13 +75,14 @@ def decide(
     single_word: bool = False,
     words: int = 0,
     on_topic: bool = False,
-    opinion: Opinion | None = None,
+    second_reading: Callable[[], Opinion | None] | None = None,
     question: str = "",
     notice: str | None = None,
 ) -> Reply:
     """Choose the reply for ranked matches (best first); ``words`` is the message's length,
-    ``on_topic`` whether it uses a topic word and ``opinion`` the second reading's choice (they
-    only matter for questions below the threshold or without a clear lead)."""
+    ``on_topic`` whether it uses a topic word and ``second_reading`` gives the likelihood model's
+    choice (they only matter for questions below the threshold or without a clear lead, so the
+    second reading is asked for only then)."""
     matches = tuple(matches)
     if not matches:
         return fallback((), settings, question=question, notice=notice)
@@ -95,8 +96,7 @@ def decide(
         declined = fallback(options, settings, confidence=matches[0].confidence, matches=matches,
                             question=question, notice=notice)
         return replace(declined, text=intents[matches[0].intent].answer + "\n" + _help_line(settings))
-    confirmed = (opinion is not None and opinion.intent == matches[0].intent
-                 and opinion.probability >= policy.agreement)
+    best_overall = matches[0].intent
     matches = in_scope
     if not matches:
         return fallback((), settings, question=question, notice=notice)
@@ -107,7 +107,9 @@ def decide(
         if top.confidence >= policy.threshold and (top.confidence - runner_up >= policy.margin
                                                    or top.confidence >= 1.0):
             return answer(intents[top.intent], top.confidence, matches, question, notice)
-        if opinion is not None and confirmed and top.confidence >= _confirmed_floor(words, on_topic, policy):
+        opinion = (second_reading() if second_reading is not None and top.intent == best_overall
+                   and top.confidence >= _confirmed_floor(words, on_topic, policy) else None)
+        if opinion is not None and opinion.intent == top.intent and opinion.probability >= policy.agreement:
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a close call that the second reading (word likelihood) settles: "
                           f"it is {opinion.probability:.0%} sure of the same answer")

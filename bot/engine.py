@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -28,7 +30,6 @@ class _Index:
     red_flags: RedFlagDetector
     analyzer: Analyzer
     matcher: Matcher
-    likelihood: Likelihood
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase, tuning: Tuning) -> "_Index":
@@ -39,8 +40,7 @@ class _Index:
         known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
         known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
         analyzer = Analyzer(knowledge.vocabulary, [*known, *red_flags.words()])
-        matcher = Matcher(knowledge.intents, analyzer, tuning)
-        return cls(red_flags, analyzer, matcher, Likelihood.from_matcher(matcher))
+        return cls(red_flags, analyzer, Matcher(knowledge.intents, analyzer, tuning))
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,13 @@ class Assessment:
     """How many words the message has (long messages are judged a little differently)."""
     on_topic: bool = False
     """Whether the message uses one of the vocabulary's topic words."""
-    opinion: Opinion | None = None
-    """The second opinion: the intent the word-likelihood model finds most likely."""
+    second_reading: Callable[[], Opinion | None] | None = field(default=None, repr=False, compare=False)
+    """The likelihood model's choice for the message, worked out only if a close call asks."""
+
+
+def _once(compute: Callable[[], Opinion | None]) -> Callable[[], Opinion | None]:
+    """``compute``, run at most once however often an evaluation re-decides the assessment."""
+    return cache(compute)
 
 
 _LETTERS = re.compile(r"[a-z]+")
@@ -94,6 +99,8 @@ class Bot:
         self._index: _Index | None = None
         self._index_error: BaseException | None = None
         self._index_lock = threading.Lock()
+        self._likelihood: Likelihood | None = None
+        self._likelihood_lock = threading.Lock()
         if eager:
             self.prepare()
 
@@ -101,12 +108,20 @@ class Bot:
         """Build the matching index now, or start building it in a background thread.
 
         Only needed with ``eager=False``: the chat shows its prompt first and builds the index
-        while the person reads and types. Whatever needs the index waits for it.
+        while the person reads and types. Whatever needs the index waits for it. In the
+        background the second reading (``likelihood``) is built too, so that the first close
+        call does not wait for it either.
         """
         if background:
-            threading.Thread(target=self._build_index, name="bot-index", daemon=True).start()
+            threading.Thread(target=self._build_in_background, name="bot-index", daemon=True).start()
         else:
             self._build_index()
+
+    def _build_in_background(self) -> None:
+        try:
+            self.likelihood  # builds the index first
+        except BaseException:  # kept in _index_error and raised to the next caller
+            pass
 
     def _build_index(self) -> _Index:
         with self._index_lock:
@@ -134,7 +149,14 @@ class Bot:
 
     @property
     def likelihood(self) -> Likelihood:
-        return (self._index or self._build_index()).likelihood
+        """The second reading for close calls, built on first use: most questions never need
+        it, and loading stays quicker without it."""
+        if self._likelihood is None:
+            matcher = self.matcher
+            with self._likelihood_lock:
+                if self._likelihood is None:
+                    self._likelihood = Likelihood.from_matcher(matcher)
+        return self._likelihood
 
     @classmethod
     def load(cls, folder: str | Path | None = None, *, threshold: float | None = None,
@@ -208,7 +230,7 @@ class Bot:
                     and focused[0].intent == matches[0].intent):
                 matches, analysis = focused, focus
         return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1, words,
-                          self.analyzer.on_topic(whole), self.likelihood.opinion(whole))
+                          self.analyzer.on_topic(whole), _once(partial(self.likelihood.opinion, whole)))
 
     def _focus(self, text: str, analysis: "Analysis") -> "Analysis | None":
         """For a long message, its question sentence read on its own, with the subjects
@@ -237,7 +259,7 @@ class Bot:
                                               a.red_flag.line),), a.text, a.notice)
         return decide(a.matches, self._by_id, self.settings, policy or self.policy,
                       single_word=a.single_word, words=a.words, on_topic=a.on_topic,
-                      opinion=a.opinion, question=a.text, notice=a.notice)
+                      second_reading=a.second_reading, question=a.text, notice=a.notice)
 
     def ask(self, question: str) -> Reply:
         """Answer one message, with no memory of earlier ones. Never raises for any text."""

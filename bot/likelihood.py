@@ -53,10 +53,15 @@ class Likelihood:
         self._denominator = [math.log(sum(features.values()) + smoothing * vocabulary)
                              for features in counts.values()]
         bonus: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # Most features are used by one or two patterns of an intent: work each log out once.
+        log_of: dict[int, float] = {}
         for number, features in enumerate(counts.values()):
             for feature, count in features.items():
-                bonus[feature].append((number, math.log1p(count / smoothing)))
-        self._bonus = {f: tuple(entries) for f, entries in bonus.items()}
+                value = log_of.get(count)
+                if value is None:
+                    value = log_of[count] = math.log1p(count / smoothing)
+                bonus[feature].append((number, value))
+        self._bonus = dict(bonus)
 
     @classmethod
     def from_matcher(cls, matcher: Matcher, smoothing: float = 2.0) -> "Likelihood":

@@ -382,7 +382,7 @@ def test_the_second_reading_only_confirms_the_best_match(
     matches = [Match("recurrence_types", top, ""), Match("what_is_recurrence", top - 0.01, "")]
     intents = {i: shipped_bot.intent(i) for i in ("what_is_recurrence", "recurrence_types")}
     reply = decide(matches, intents, shipped_bot.settings, Policy(), words=words, on_topic=on_topic,
-                   opinion=Opinion(opinion, probability))
+                   second_reading=lambda: Opinion(opinion, probability))
     assert reply.kind == kind
     if kind == "answer":
         assert reply.intent == "recurrence_types"
@@ -396,5 +396,5 @@ def test_the_second_reading_never_rescues_an_out_of_scope_question(shipped_bot: 
     matches = [Match("out_of_scope_court_trial", 0.30, ""), Match("clinical_trials", 0.29, "")]
     intents = {i: shipped_bot.intent(i) for i in ("out_of_scope_court_trial", "clinical_trials")}
     reply = decide(matches, intents, shipped_bot.settings, Policy(), words=8, on_topic=True,
-                   opinion=Opinion("clinical_trials", 0.99))
+                   second_reading=lambda: Opinion("clinical_trials", 0.99))
     assert reply.kind == "fallback"
