@@ -96,6 +96,8 @@ def decide(
         declined = fallback(options, settings, confidence=matches[0].confidence, matches=matches,
                             question=question, notice=notice)
         return replace(declined, text=intents[matches[0].intent].answer + "\n" + _help_line(settings))
+    # The second reading may confirm only the best match of all: when an out-of-scope example
+    # ranks first, even below the threshold, the in-scope runner-up is no close call to settle.
     best_overall = matches[0].intent
     matches = in_scope
     if not matches:
