@@ -6,7 +6,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -58,11 +58,6 @@ class Assessment:
     """Whether the message uses one of the vocabulary's topic words."""
     second_reading: Callable[[], Opinion | None] | None = field(default=None, repr=False, compare=False)
     """The likelihood model's choice for the message, worked out only if a close call asks."""
-
-
-def _once(compute: Callable[[], Opinion | None]) -> Callable[[], Opinion | None]:
-    """``compute``, run at most once however often an evaluation re-decides the assessment."""
-    return cache(compute)
 
 
 _LETTERS = re.compile(r"[a-z]+")
@@ -120,8 +115,8 @@ class Bot:
     def _build_in_background(self) -> None:
         try:
             self.likelihood  # builds the index first
-        except BaseException:  # kept in _index_error and raised to the next caller
-            pass
+        except BaseException:  # raised again to whoever asks next: an index failure is kept in
+            pass                # _index_error, and a failed second reading is retried on first use
 
     def _build_index(self) -> _Index:
         with self._index_lock:
@@ -229,8 +224,10 @@ class Bot:
             if (focused and matches and focused[0].confidence > matches[0].confidence
                     and focused[0].intent == matches[0].intent):
                 matches, analysis = focused, focus
+        # Cached: an evaluation may re-decide one assessment under many thresholds.
+        second_reading = cache(lambda: self.likelihood.opinion(whole))
         return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1, words,
-                          self.analyzer.on_topic(whole), _once(partial(self.likelihood.opinion, whole)))
+                          self.analyzer.on_topic(whole), second_reading)
 
     def _focus(self, text: str, analysis: "Analysis") -> "Analysis | None":
         """For a long message, its question sentence read on its own, with the subjects
