@@ -38,7 +38,7 @@ class Policy:
     long_lead: float = 0.15
     """...when its answer leads the next intent by at least this share of its score."""
     agreement: float = 0.9
-    """The second opinion confirms the best match when it gives it at least this probability..."""
+    """The second reading (likelihood.py) confirms the best match when it gives it at least this probability..."""
     confirmed: float = 0.28
     """...and then a question with a topic word may be answered from this score, with no margin,"""
     confirmed_long: float = 0.2

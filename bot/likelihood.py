@@ -1,4 +1,4 @@
-"""A second opinion for close calls: which intent's patterns make a question's words most likely.
+"""A second reading for close calls: which intent's patterns make a question's words most likely.
 
 The matcher asks how much of a question one intent explains, so two related intents can come out
 almost level ("how do I get on a clinical trial": what trials are, or how to find one?), and a
