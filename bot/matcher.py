@@ -16,7 +16,9 @@ How a question is scored against an intent:
 5. Subjects (the vocabulary's ``context`` terms, such as lung or breast) must agree: an intent
    whose patterns are about one subject loses score when the question names another, and a
    little when the question names none, so "why did my cancer come back" reaches the general
-   answer and "follow-up after lung surgery" the lung one.
+   answer and "follow-up after lung surgery" the lung one. A general intent's patterns may
+   name sites in passing ("scared my breast cancer will come back"); those mentions count only
+   a little towards how common a subject term is, so it keeps its weight for the site intents.
 
 The confidence is a weighted blend of the three, in 0..1; an exact restatement of a pattern
 scores 1.
@@ -56,6 +58,9 @@ class Tuning:
     """Share lost by a subject-specific intent when the question names no subject."""
     general_penalty: float = 0.1
     """Share lost by a general intent when the question names a subject."""
+    incidental_share: float = 0.25
+    """How much a general intent's passing mention of a subject makes that subject's term common
+    (1 = as much as any other use; 0 = not at all)."""
     candidates: int = 12
     """How many intents reach the detailed scoring."""
     max_postings: int = 512
@@ -91,10 +96,18 @@ class Matcher:
         pattern_features = [[features_of(a.terms) for a in patterns] for patterns in analysed]
 
         count = len(self.intents)
-        document_frequency: dict[str, int] = defaultdict(int)
-        for features in pattern_features:
+        subjects_of = [self._subjects_named(analyzer, patterns) for patterns in analysed]
+        # A subject term (lung, breast...) is what tells the site-specific intents apart. General
+        # intents mention sites in passing ("scared my breast cancer will come back"), and if
+        # those mentions counted in full they would make the term common and weak.
+        document_frequency: dict[str, float] = defaultdict(float)
+        named: dict[str, tuple[str, ...]] = {}
+        for features, subjects in zip(pattern_features, subjects_of):
             for feature in {f for pattern in features for f in pattern}:
-                document_frequency[feature] += 1
+                if feature not in named:
+                    named[feature] = analyzer.context_terms(feature.split(" "))
+                passing = bool(named[feature]) and not subjects.intersection(named[feature])
+                document_frequency[feature] += tuning.incidental_share if passing else 1.0
         self.max_idf = math.log((count + 1) / 0.5)
         self.idf = {f: math.log((count + 1) / (df + 0.5)) for f, df in document_frequency.items()}
 
@@ -104,9 +117,7 @@ class Matcher:
         self.index: list[_IntentIndex] = []
         postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for number, (intent, patterns, features) in enumerate(zip(self.intents, analysed, pattern_features)):
-            named = [set(analyzer.context_terms(a.terms)) for a in patterns]
-            subjects = frozenset(t for t in set().union(*named) if sum(t in n for n in named) * 2 >= len(named))
-            entry = _IntentIndex(intent, subjects, [" ".join(a.words) for a in patterns], [], [],
+            entry = _IntentIndex(intent, subjects_of[number], [" ".join(a.words) for a in patterns], [], [],
                                  defaultdict(list))
             usage: dict[str, int] = defaultdict(int)
             for local, pattern in enumerate(features):
@@ -129,6 +140,12 @@ class Matcher:
         }
         self._all_texts = [(text, n) for n, e in enumerate(self.index) for text in e.texts]
         self._subjects = {e.intent.id: e.subjects for e in self.index}
+
+    @staticmethod
+    def _subjects_named(analyzer: Analyzer, patterns: Sequence[Analysis]) -> frozenset[str]:
+        """The subjects at least half of an intent's patterns name."""
+        named = [set(analyzer.context_terms(a.terms)) for a in patterns]
+        return frozenset(t for t in set().union(*named) if sum(t in n for n in named) * 2 >= len(named))
 
     def weight(self, feature: str) -> float:
         idf = self.idf.get(feature)
