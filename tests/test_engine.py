@@ -398,3 +398,76 @@ def test_the_second_reading_never_rescues_an_out_of_scope_question(shipped_bot: 
     reply = decide(matches, intents, shipped_bot.settings, Policy(), words=8, on_topic=True,
                    second_reading=lambda: Opinion("clinical_trials", 0.99))
     assert reply.kind == "fallback"
+
+
+SITE_AND_WORRY_KB = """\
+    intents:
+      - id: lung_recurrence
+        question: Will my lung cancer come back?
+        patterns:
+          - will my lung cancer come back
+          - can lung cancer return after surgery
+          - chance of lung cancer coming back
+          - lung cancer relapse risk
+        answer: Lung cancer can come back; your team knows your own risk.
+      - id: recurrence_chances
+        question: Will my cancer come back?
+        patterns:
+          - will my cancer come back
+          - what are the chances of cancer returning
+          - how likely is a relapse
+          - risk of cancer coming back
+        answer: It depends on the cancer; ask your team.
+      - id: fear_of_recurrence
+        question: Is it normal to be scared it will come back?
+        patterns:
+          - {scared}
+          - terrified it is coming back
+          - always worried it will return
+          - scared of a relapse
+          - {worry}
+          - afraid it will come back
+        answer: Many people feel this way.
+      - id: lung_treatment
+        question: How is recurrent lung cancer treated?
+        patterns:
+          - how is recurrent lung cancer treated
+          - treatment for lung cancer that came back
+          - can they operate again on lung cancer
+        answer: It depends on where it came back.
+      - id: exercise
+        question: Does exercise help after cancer?
+        patterns: [does exercise help after cancer, "can i go to the gym {after}", is walking good for me]
+        answer: Being active helps most people.
+      - id: diet
+        question: What should I eat after cancer?
+        patterns: [what should i eat after cancer, "best diet {after}", is sugar bad for me]
+        answer: A balanced diet helps most people.
+      - id: follow_up
+        question: How often are check-ups?
+        patterns: [how often are check ups, "how many scans {after}", when is my next appointment]
+        answer: Your team sets the schedule.
+    vocabulary:
+      context: [lung, breast]
+      synonyms:
+        - [recur, come back, came back, coming back, return, relapse]
+        - [afraid, scared, terrified, worried, worry]
+    """
+
+
+def test_general_answers_that_name_a_site_in_passing_keep_the_site_answer_as_sure(write_kb) -> None:
+    # Patients name their cancer when asking about fear, diet or exercise, so those intents'
+    # patterns do too; that must not make "lung" a common, weak word for the lung answers.
+    passing = {"scared": "i am scared my lung cancer will come back",
+               "worry": "i worry about my lung cancer all the time", "after": "after lung cancer"}
+    plain = {"scared": "i am scared my cancer will come back",
+             "worry": "i worry about it all the time", "after": "after treatment"}
+    leads = []
+    for words in (passing, plain):
+        folder = write_kb(kb=SITE_AND_WORRY_KB.format(**words))
+        ranked = Bot.load(folder).rank("is my lung cancer likely to return")
+        assert ranked[0].intent == "lung_recurrence"
+        leads.append(ranked[0].confidence - ranked[1].confidence)
+    assert leads[0] == pytest.approx(leads[1], abs=0.03)
+    bot = Bot.load(write_kb(kb=SITE_AND_WORRY_KB.format(**passing)))
+    assert bot.ask("scared my lung cancer will come back").intent == "fear_of_recurrence"
