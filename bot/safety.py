@@ -108,9 +108,11 @@ class RedFlagDetector:
     def __init__(self, intents: tuple[Intent, ...]) -> None:
         self.triggers: list[Trigger] = []
         self._exceptions: dict[str, list[tuple[tuple[Alternative, ...], ...]]] = {}
+        self._exception_texts: list[str] = []
         for intent in intents:
             if intent.type != "red_flag":
                 continue
+            self._exception_texts += intent.exceptions
             self._exceptions[intent.id] = [s for s in map(compile_trigger, intent.exceptions) if s]
             lines = intent.pattern_lines or (intent.line,) * len(intent.patterns)
             for text, line in zip(intent.patterns, lines):
@@ -131,8 +133,10 @@ class RedFlagDetector:
         return bool(self.triggers)
 
     def words(self) -> set[str]:
-        """Trigger words, so spelling correction can recognise misspellings of them."""
-        return {w for t in self.triggers for word in t.text.split() for a in word.split("|")
+        """Trigger and exception words, so spelling correction can recognise misspellings of
+        them and leaves them alone ("a fit of laughter" must not become "a fit of daughter")."""
+        texts = [t.text for t in self.triggers] + self._exception_texts
+        return {w for text in texts for word in text.split() for a in word.split("|")
                 if not _RANGE.match(a) for w in normalised_words(a)}
 
     def detect(self, stems: tuple[str, ...]) -> RedFlag | None:

@@ -14,7 +14,9 @@ URGENT = {"emergency", "crisis"}
 LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh", "blind2",
                               "blind3a", "blind3b", "blind4", "blind5", "blind6", "blind7", "blind8")
             for item in read_labelled(QUESTIONS / f"{name}.tsv")]
-RED_FLAGS = [item for item in LABELLED if item.expected & URGENT]
+# Urgent messages and look-alikes written to stress the screen (see the file's first line).
+STRESS = read_labelled(QUESTIONS / "red_flags_stress.tsv")
+RED_FLAGS = [item for item in (*LABELLED, *STRESS) if item.expected & URGENT]
 ORDINARY = [item for item in LABELLED if not item.expected & URGENT]
 
 
@@ -34,6 +36,25 @@ def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
     fired = [(i.question, shipped_bot.red_flag(i.question).trigger) for i in ORDINARY
              if shipped_bot.red_flag(i.question) is not None]
     assert fired == []
+
+
+def test_look_alikes_rarely_set_off_a_red_flag(shipped_bot: Bot) -> None:
+    # The screen errs towards urgent help: a question about a past or possible symptom ("what
+    # should I do if I get a fever during chemo?") gets the emergency reply. That costs a calm
+    # reader a moment; a missed emergency costs far more. The count may only go down.
+    look_alikes = [item.question for item in STRESS if not item.expected & URGENT]
+    fired = [q for q in look_alikes if shipped_bot.red_flag(q) is not None]
+    assert len(look_alikes) >= 80
+    assert len(fired) <= 24
+
+
+@pytest.mark.parametrize("message", [
+    "my sister and I had a fit of laughter in the waiting room",
+    "the whole family is in a fever of excitement about my last chemo day",
+    "I'm scared of having a seizure one day",
+])
+def test_idioms_and_fears_are_not_red_flags(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.red_flag(message) is None
 
 
 def test_the_emergency_reply_comes_first_and_names_the_number(shipped_bot: Bot) -> None:
