@@ -48,6 +48,19 @@ def test_look_alikes_rarely_set_off_a_red_flag(shipped_bot: Bot) -> None:
     assert len(fired) <= 24
 
 
+def test_red_flags_described_rather_than_named_are_nearly_all_caught(shipped_bot: Bot) -> None:
+    # Written to describe what a relative sees ("he keeps gulping for air and can't finish a
+    # sentence"): 59% were caught when it arrived. One malaise message is still missed (see the
+    # file's first line); the count may only go down.
+    items = read_labelled(QUESTIONS / "red_flags_stress2.tsv")
+    urgent = [i for i in items if i.expected & URGENT]
+    missed = [i.question for i in urgent if shipped_bot.ask(i.question).intent not in i.expected]
+    fired = [i.question for i in items if not i.expected & URGENT and shipped_bot.red_flag(i.question)]
+    assert len(urgent) >= 120
+    assert len(missed) <= 1, missed
+    assert len(fired) <= 11, fired
+
+
 @pytest.mark.parametrize("message", [
     "my sister and I had a fit of laughter in the waiting room",
     "the whole family is in a fever of excitement about my last chemo day",
