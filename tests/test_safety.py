@@ -12,7 +12,7 @@ from bot.evaluate import read_labelled
 QUESTIONS = Path(__file__).parent / "data" / "questions"
 URGENT = {"emergency", "crisis"}
 LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh", "blind2",
-                              "blind3a", "blind3b", "blind4", "blind5", "blind6", "blind7", "blind8")
+                              "blind3a", "blind3b", "blind4", "blind5", "blind6", "blind7", "blind8", "blind10")
             for item in read_labelled(QUESTIONS / f"{name}.tsv")]
 # Urgent messages and look-alikes written to stress the screen (see the file's first line).
 STRESS = read_labelled(QUESTIONS / "red_flags_stress.tsv")
