@@ -14,9 +14,7 @@ URGENT = {"emergency", "crisis"}
 LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh", "blind2",
                               "blind3a", "blind3b", "blind4", "blind5", "blind6", "blind7", "blind8", "blind10")
             for item in read_labelled(QUESTIONS / f"{name}.tsv")]
-# Urgent messages and look-alikes written to stress the screen (see the file's first line).
-STRESS = read_labelled(QUESTIONS / "red_flags_stress.tsv")
-RED_FLAGS = [item for item in (*LABELLED, *STRESS) if item.expected & URGENT]
+RED_FLAGS = [item for item in LABELLED if item.expected & URGENT]
 ORDINARY = [item for item in LABELLED if not item.expected & URGENT]
 
 
@@ -38,27 +36,24 @@ def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
     assert fired == []
 
 
-def test_look_alikes_rarely_set_off_a_red_flag(shipped_bot: Bot) -> None:
-    # The screen errs towards urgent help: a question about a past or possible symptom ("what
-    # should I do if I get a fever during chemo?") gets the emergency reply. That costs a calm
-    # reader a moment; a missed emergency costs far more. The count may only go down.
-    look_alikes = [item.question for item in STRESS if not item.expected & URGENT]
-    fired = [q for q in look_alikes if shipped_bot.red_flag(q) is not None]
-    assert len(look_alikes) >= 80
-    assert len(fired) <= 24
+# Stress sets written blind from the brief (see each file's first line): (urgent messages that
+# may still be missed, look-alikes that may set off a red flag). The screen errs towards urgent
+# help: a question about a past or possible symptom ("what should I do if I get a fever during
+# chemo?") gets the emergency reply. That costs a calm reader a moment; a missed emergency costs
+# far more. The counts may only go down.
+STRESS_LIMITS = {"red_flags_stress": (0, 24), "red_flags_stress2": (1, 11), "red_flags_stress3": (0, 7)}
 
 
-def test_red_flags_described_rather_than_named_are_nearly_all_caught(shipped_bot: Bot) -> None:
-    # Written to describe what a relative sees ("he keeps gulping for air and can't finish a
-    # sentence"): 59% were caught when it arrived. One malaise message is still missed (see the
-    # file's first line); the count may only go down.
-    items = read_labelled(QUESTIONS / "red_flags_stress2.tsv")
+@pytest.mark.parametrize("name", STRESS_LIMITS)
+def test_stress_sets_catch_urgent_messages_and_rarely_fire_on_look_alikes(shipped_bot: Bot, name: str) -> None:
+    items = read_labelled(QUESTIONS / f"{name}.tsv")
     urgent = [i for i in items if i.expected & URGENT]
     missed = [i.question for i in urgent if shipped_bot.ask(i.question).intent not in i.expected]
     fired = [i.question for i in items if not i.expected & URGENT and shipped_bot.red_flag(i.question)]
-    assert len(urgent) >= 120
-    assert len(missed) <= 1, missed
-    assert len(fired) <= 11, fired
+    most_missed, most_fired = STRESS_LIMITS[name]
+    assert len(urgent) >= 100
+    assert len(missed) <= most_missed, missed
+    assert len(fired) <= most_fired, fired
 
 
 @pytest.mark.parametrize("message", [
