@@ -144,7 +144,7 @@ def test_held_out_questions_are_mostly_answered_and_rarely_wrong(shipped_bot: Bo
 BLIND = {"fresh": (0.90, 0.02), "blind2": (0.90, 0.02), "blind3a": (0.90, 0.02),
          "blind3b": (0.90, 0.02), "blind4": (0.90, 0.02), "blind5": (0.90, 0.02),
          "blind6": (0.90, 0.02), "blind7": (0.88, 0.035), "blind8": (0.92, 0.015),
-         "blind10": (0.89, 0.025)}
+         "blind10": (0.89, 0.025), "blind11": (0.92, 0.015)}
 
 
 @pytest.mark.parametrize("name", BLIND)
