@@ -4,8 +4,8 @@ A confident wrong answer is worse than "I'm not sure, did you mean...", so an an
 score above the threshold AND a clear lead over the next intent. A long message spreads its
 meaning over many words (a greeting, the story, then the question), so its best score runs lower
 for the same certainty: it may be answered a little below the threshold, but only when it uses
-one of the vocabulary's topic words (cancer, chemo...) and its answer leads the next one by a
-clear share of its score. A second reading of the question, the word-likelihood model
+one of the vocabulary's topic words (cancer, chemo...), its answer leads the next one by a
+clear share of its score, and the second reading (below) is not sure of a different answer. A second reading of the question, the word-likelihood model
 (likelihood.py), may confirm the best match: when it agrees with high probability on a question
 about cancer, the bot answers from a lower score and without the usual lead, because two
 different readings rarely agree on the same wrong answer. A question of a single word
@@ -115,7 +115,8 @@ def decide(
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a close call that the second reading (word likelihood) settles: "
                           f"it is {opinion.probability:.0%} sure of the same answer")
-        if on_topic and _long_and_clear(top.confidence, runner_up, words, policy):
+        if (on_topic and _long_and_clear(top.confidence, runner_up, words, policy)
+                and not _disputed(second_reading, top.intent, policy)):
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a long message about cancer, whose answer leads the next by "
                           f"{(top.confidence - runner_up) / top.confidence:.0%} of its score")
@@ -138,6 +139,12 @@ def _confirmed_floor(words: int, on_topic: bool, policy: Policy) -> float:
     if not on_topic:
         return policy.threshold
     return policy.confirmed_long if words >= policy.long_message else policy.confirmed
+
+
+def _disputed(second_reading: Callable[[], Opinion | None] | None, intent: str, policy: Policy) -> bool:
+    """Whether the second reading is sure of a different answer."""
+    opinion = second_reading() if second_reading is not None else None
+    return opinion is not None and opinion.intent != intent and opinion.probability >= policy.agreement
 
 
 def _long_and_clear(score: float, runner_up: float, words: int, policy: Policy) -> bool:

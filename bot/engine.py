@@ -64,6 +64,7 @@ _LETTERS = re.compile(r"[a-z]+")
 # Sentences end at . ! ? or a line break; a question mark stays with its sentence.
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 FOCUS_MIN_WORDS = 12
+FOCUS_MIN_QUESTION_WORDS = 5
 """Messages this long are also read as their question sentence alone."""
 
 MAX_QUESTION_CHARS = 2000
@@ -240,6 +241,11 @@ class Bot:
             return None
         asked = [s for s in sentences if "?" in s]
         sentence = (asked or sentences)[-1]
+        # A short question ("Is that normal?") points back at the sentence before it: read the
+        # two together, or the subject alone would decide the answer.
+        at = sentences.index(sentence)
+        if len(words(sentence)) < FOCUS_MIN_QUESTION_WORDS and at > 0:
+            sentence = f"{sentences[at - 1]} {sentence}"
         focus = self.analyzer.analyse(sentence)
         subjects = set(self.analyzer.context_terms(analysis.terms)) - set(focus.terms)
         if subjects:

@@ -332,21 +332,33 @@ def test_a_long_message_about_something_else_gets_no_such_benefit(shipped_bot: B
     assert reply.kind == "fallback"
 
 
-@pytest.mark.parametrize("words, on_topic, runner_up, kind", [
-    (20, True, 0.10, "answer"),     # long, on topic, clearly ahead
-    (20, False, 0.10, "fallback"),  # long but never names the topic
-    (20, True, 0.25, "fallback"),   # long and on topic, but the next answer is too close
-    (6, True, 0.10, "fallback"),    # short: the usual threshold applies
+@pytest.mark.parametrize("words, on_topic, runner_up, second, kind", [
+    (20, True, 0.10, None, "answer"),                 # long, on topic, clearly ahead
+    (20, False, 0.10, None, "fallback"),              # long but never names the topic
+    (20, True, 0.25, None, "fallback"),               # long and on topic, but the next answer is too close
+    (6, True, 0.10, None, "fallback"),                # short: the usual threshold applies
+    (20, True, 0.10, "fear_of_recurrence", "fallback"),  # the second reading is sure of another answer
 ])
 def test_long_messages_may_be_answered_below_the_threshold_only_when_on_topic_and_clear(
-        shipped_bot: Bot, words: int, on_topic: bool, runner_up: float, kind: str) -> None:
+        shipped_bot: Bot, words: int, on_topic: bool, runner_up: float, second: str | None,
+        kind: str) -> None:
     from bot.decide import Policy, decide
+    from bot.likelihood import Opinion
     from bot.model import Match
 
     matches = [Match("what_is_recurrence", 0.27, ""), Match("recurrence_types", runner_up, "")]
     intents = {i: shipped_bot.intent(i) for i in ("what_is_recurrence", "recurrence_types")}
-    reply = decide(matches, intents, shipped_bot.settings, Policy(), words=words, on_topic=on_topic)
+    reading = (lambda: Opinion(second, 0.99)) if second else None
+    reply = decide(matches, intents, shipped_bot.settings, Policy(), words=words, on_topic=on_topic,
+                   second_reading=reading)
     assert reply.kind == kind
+
+
+def test_a_worry_told_in_a_story_is_not_answered_as_the_site_question(shipped_bot: Bot) -> None:
+    # "Is that normal?" points back at the worry, not at breast cancer coming back.
+    reply = shipped_bot.ask("It's been two years since my breast cancer treatment and I still think "
+                            "about it coming back every single day. Is that normal?")
+    assert reply.intent in (None, "fear_of_recurrence")
 
 
 def test_a_close_call_is_answered_when_the_second_reading_agrees(shipped_bot: Bot) -> None:
