@@ -5,10 +5,11 @@ score above the threshold AND a clear lead over the next intent. A long message 
 meaning over many words (a greeting, the story, then the question), so its best score runs lower
 for the same certainty: it may be answered a little below the threshold, but only when it uses
 one of the vocabulary's topic words (cancer, chemo...), its answer leads the next one by a
-clear share of its score, and the second reading (below) is not sure of a different answer. A second reading of the question, the word-likelihood model
-(likelihood.py), may confirm the best match: when it agrees with high probability on a question
-about cancer, the bot answers from a lower score and without the usual lead, because two
-different readings rarely agree on the same wrong answer. A question of a single word
+clear share of its score, and the second reading (below) is not sure of a different answer.
+A second reading of the question, the word-likelihood model (likelihood.py), may confirm the
+best match: when it agrees with high probability on a question about cancer, the bot answers
+from a lower score and without the usual lead, because two different readings rarely agree on
+the same wrong answer. A question of a single word
 ("chemo?") is never answered outright unless it is a whole pattern ("hello"): it is offered as a
 suggestion instead.
 """

@@ -64,8 +64,9 @@ _LETTERS = re.compile(r"[a-z]+")
 # Sentences end at . ! ? or a line break; a question mark stays with its sentence.
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 FOCUS_MIN_WORDS = 12
-FOCUS_MIN_QUESTION_WORDS = 5
 """Messages this long are also read as their question sentence alone."""
+FOCUS_MIN_QUESTION_WORDS = 5
+"""A question sentence shorter than this is read together with the sentence before it."""
 
 MAX_QUESTION_CHARS = 2000
 """Longer questions are cut before matching (and the reply says so)."""
