@@ -9,9 +9,8 @@ clear share of its score, and the second reading (below) is not sure of a differ
 A second reading of the question, the word-likelihood model (likelihood.py), may confirm the
 best match: when it agrees with high probability on a question about cancer, the bot answers
 from a lower score and without the usual lead, because two different readings rarely agree on
-the same wrong answer. A question of a single word
-("chemo?") is never answered outright unless it is a whole pattern ("hello"): it is offered as a
-suggestion instead.
+the same wrong answer. A question of a single word ("chemo?") is never answered outright unless
+it is a whole pattern ("hello"): it is offered as a suggestion instead.
 """
 
 from __future__ import annotations
