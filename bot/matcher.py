@@ -72,8 +72,7 @@ class _IntentIndex:
     intent: Intent
     subjects: frozenset[str]              # context terms most of its patterns name
     texts: list[str]                      # normalised pattern strings, for rapidfuzz
-    features: list[dict[str, float]]      # per pattern: feature -> weight
-    totals: list[float]                   # per pattern: sum of weights
+    totals: list[float]                   # per pattern: sum of its features' weights
     postings: dict[str, list[int]]        # feature -> patterns (local index) using it
     shortest: tuple[int, ...] = ()        # the two shortest patterns, for the string comparison
 
@@ -117,20 +116,16 @@ class Matcher:
         self.index: list[_IntentIndex] = []
         postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for number, (intent, patterns, features) in enumerate(zip(self.intents, analysed, pattern_features)):
-            entry = _IntentIndex(intent, subjects_of[number], [" ".join(a.words) for a in patterns], [], [],
+            entry = _IntentIndex(intent, subjects_of[number], [" ".join(a.words) for a in patterns], [],
                                  defaultdict(list))
-            usage: dict[str, int] = defaultdict(int)
-            for local, pattern in enumerate(features):
-                weights = {f: weight_of[f] for f in pattern}
-                entry.features.append(weights)
-                entry.totals.append(sum(weights.values()))
-                for feature in weights:
+            for local, pattern in enumerate(features):  # features_of lists each feature once
+                entry.totals.append(sum(weight_of[f] for f in pattern))
+                for feature in pattern:
                     entry.postings[feature].append(local)
-                    usage[feature] += 1
             entry.postings = dict(entry.postings)
             entry.shortest = tuple(sorted(range(len(entry.texts)), key=lambda i: len(entry.texts[i]))[:2])
-            for feature, used in usage.items():
-                share = (used / len(patterns)) ** tuning.coverage_power
+            for feature, users in entry.postings.items():
+                share = (len(users) / len(patterns)) ** tuning.coverage_power
                 postings[feature].append((share, number))
             self.index.append(entry)
         self.postings: dict[str, tuple[tuple[int, float], ...]] = {
