@@ -13,7 +13,7 @@ QUESTIONS = Path(__file__).parent / "data" / "questions"
 URGENT = {"emergency", "crisis"}
 LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh", "blind2",
                               "blind3a", "blind3b", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
-                              "blind10", "blind11", "blind12", "blind13")
+                              "blind10", "blind11", "blind12", "blind13", "blind14")
             for item in read_labelled(QUESTIONS / f"{name}.tsv")]
 RED_FLAGS = [item for item in LABELLED if item.expected & URGENT]
 ORDINARY = [item for item in LABELLED if not item.expected & URGENT]
