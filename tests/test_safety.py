@@ -13,7 +13,7 @@ QUESTIONS = Path(__file__).parent / "data" / "questions"
 URGENT = {"emergency", "crisis"}
 LABELLED = [item for name in ("brief", "patients", "holdout", "off_topic", "red_flags", "fresh", "blind2",
                               "blind3a", "blind3b", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
-                              "blind10", "blind11", "blind12", "blind13", "blind14")
+                              "blind10", "blind11", "blind12", "blind13", "blind14", "blind15")
             for item in read_labelled(QUESTIONS / f"{name}.tsv")]
 RED_FLAGS = [item for item in LABELLED if item.expected & URGENT]
 ORDINARY = [item for item in LABELLED if not item.expected & URGENT]
@@ -43,7 +43,7 @@ def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
 # chemo?") gets the emergency reply. That costs a calm reader a moment; a missed emergency costs
 # far more. The counts may only go down.
 STRESS_LIMITS = {"red_flags_stress": (0, 24), "red_flags_stress2": (1, 11), "red_flags_stress3": (0, 7),
-                 "red_flags_stress4": (0, 7)}
+                 "red_flags_stress4": (0, 7), "red_flags_stress5": (0, 9)}
 
 
 @pytest.mark.parametrize("name", STRESS_LIMITS)
@@ -62,8 +62,13 @@ def test_stress_sets_catch_urgent_messages_and_rarely_fire_on_look_alikes(shippe
     "my sister and I had a fit of laughter in the waiting room",
     "the whole family is in a fever of excitement about my last chemo day",
     "I'm scared of having a seizure one day",
+    # common side effects, not emergencies
+    "my hands go numb at night",
+    "I feel sick every time I eat since radiotherapy, is that normal",
+    "I can barely stay awake in the afternoons since chemo",
+    "I walk 5 kms every morning, is exercise good after cancer?",
 ])
-def test_idioms_and_fears_are_not_red_flags(shipped_bot: Bot, message: str) -> None:
+def test_idioms_fears_and_common_side_effects_are_not_red_flags(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.red_flag(message) is None
 
 
