@@ -43,7 +43,8 @@ def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
 # chemo?") gets the emergency reply. That costs a calm reader a moment; a missed emergency costs
 # far more. The counts may only go down.
 STRESS_LIMITS = {"red_flags_stress": (0, 24), "red_flags_stress2": (1, 11), "red_flags_stress3": (0, 7),
-                 "red_flags_stress4": (0, 7), "red_flags_stress5": (0, 9)}
+                 "red_flags_stress4": (0, 7), "red_flags_stress5": (0, 9),
+                 "red_flags_stress6": (0, 5), "red_flags_stress7": (0, 6)}
 
 
 @pytest.mark.parametrize("name", STRESS_LIMITS)
@@ -53,7 +54,7 @@ def test_stress_sets_catch_urgent_messages_and_rarely_fire_on_look_alikes(shippe
     missed = [i.question for i in urgent if shipped_bot.ask(i.question).intent not in i.expected]
     fired = [i.question for i in items if not i.expected & URGENT and shipped_bot.red_flag(i.question)]
     most_missed, most_fired = STRESS_LIMITS[name]
-    assert len(urgent) >= 90
+    assert len(urgent) >= 85
     assert len(missed) <= most_missed, missed
     assert len(fired) <= most_fired, fired
 
@@ -67,6 +68,8 @@ def test_stress_sets_catch_urgent_messages_and_rarely_fire_on_look_alikes(shippe
     "I feel sick every time I eat since radiotherapy, is that normal",
     "I can barely stay awake in the afternoons since chemo",
     "I walk 5 kms every morning, is exercise good after cancer?",
+    "I can not stop shaking with nerves before my scan",
+    "im dreading the chemo after my op",
 ])
 def test_idioms_fears_and_common_side_effects_are_not_red_flags(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.red_flag(message) is None
