@@ -76,6 +76,10 @@ def test_stress_sets_catch_urgent_messages_and_rarely_fire_on_look_alikes(shippe
     "I walk 5 kms every morning, is exercise good after cancer?",
     "I can not stop shaking with nerves before my scan",
     "im dreading the chemo after my op",
+    # words that look like a trigger in another sense
+    "I want to die my hair purple now it has grown back",
+    "does the risk of another cancer after mouth cancer drop if I stop smoking",
+    "this leaflet is so confusing",
 ])
 def test_idioms_fears_and_common_side_effects_are_not_red_flags(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.red_flag(message) is None
