@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -33,6 +35,11 @@ class _Index:
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase, tuning: Tuning) -> "_Index":
+        with _collector_paused():
+            return cls._build(knowledge, tuning)
+
+    @classmethod
+    def _build(cls, knowledge: KnowledgeBase, tuning: Tuning) -> "_Index":
         red_flags = RedFlagDetector(knowledge.intents)
         # Every word the curators wrote is a real word: spelling correction must leave it alone
         # (otherwise "fewer" would be corrected to the red-flag word "fever"). Answers are long
@@ -41,6 +48,23 @@ class _Index:
         known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
         analyzer = Analyzer(knowledge.vocabulary, [*known, *red_flags.words()])
         return cls(red_flags, analyzer, Matcher(knowledge.intents, analyzer, tuning))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the index is built.
+
+    The build makes a few hundred thousand small lists and tuples, none of them garbage, and
+    the collector would walk them again and again as they pile up: about a third of load time
+    for the shipped base. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
