@@ -46,7 +46,7 @@ def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
 STRESS_LIMITS = {"red_flags_stress": (0, 24), "red_flags_stress2": (1, 11), "red_flags_stress3": (0, 7),
                  "red_flags_stress4": (0, 7), "red_flags_stress5": (0, 9),
                  "red_flags_stress6": (0, 5), "red_flags_stress7": (0, 6),
-                 "red_flags_stress8": (0, 8)}
+                 "red_flags_stress8": (0, 8), "red_flags_stress9": (0, 19)}
 
 
 def test_every_stress_set_has_its_limits() -> None:
@@ -80,6 +80,9 @@ def test_stress_sets_catch_urgent_messages_and_rarely_fire_on_look_alikes(shippe
     "I want to die my hair purple now it has grown back",
     "does the risk of another cancer after mouth cancer drop if I stop smoking",
     "this leaflet is so confusing",
+    "I hope the kids do not wake him up when they get home",
+    "I'm giving my things away to charity before I move house",
+    "can I put coffee grounds on my garden",
 ])
 def test_idioms_fears_and_common_side_effects_are_not_red_flags(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.red_flag(message) is None
