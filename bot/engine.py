@@ -21,6 +21,7 @@ from .matcher import Matcher, Tuning
 from .model import Intent, Match, Reply
 from .normalise import words
 from .safety import RedFlag, RedFlagDetector
+from .triggers import Fired, TriggerDetector
 
 if TYPE_CHECKING:
     from .conversation import Conversation
@@ -30,6 +31,7 @@ class _Index:
     """What answering needs beyond the knowledge base itself; built once per Bot."""
 
     red_flags: RedFlagDetector
+    rules: TriggerDetector
     analyzer: Analyzer
     matcher: Matcher
 
@@ -41,13 +43,14 @@ class _Index:
     @classmethod
     def _build(cls, knowledge: KnowledgeBase, tuning: Tuning) -> "_Index":
         red_flags = RedFlagDetector(knowledge.intents)
+        rules = TriggerDetector(knowledge.intents, lambda i: (i.triggers, i.trigger_lines))
         # Every word the curators wrote is a real word: spelling correction must leave it alone
         # (otherwise "fewer" would be corrected to the red-flag word "fever"). Answers are long
         # and only their plain words matter here, so a simple split serves.
         known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
         known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
-        analyzer = Analyzer(knowledge.vocabulary, [*known, *red_flags.words()])
-        return cls(red_flags, analyzer, Matcher(knowledge.intents, analyzer, tuning))
+        analyzer = Analyzer(knowledge.vocabulary, [*known, *red_flags.words(), *rules.words()])
+        return cls(red_flags, rules, analyzer, Matcher(knowledge.intents, analyzer, tuning))
 
 
 @contextmanager
@@ -82,6 +85,9 @@ class Assessment:
     """Whether the message uses one of the vocabulary's topic words."""
     second_reading: Callable[[], Opinion | None] | None = field(default=None, repr=False, compare=False)
     """The likelihood model's choice for the message, worked out only if a close call asks."""
+    rule: Fired | None = None
+    """An intent's trigger that the message sets off (checked after red flags): it decides the
+    answer whatever the matches say."""
 
 
 _LETTERS = re.compile(r"[a-z]+")
@@ -161,6 +167,10 @@ class Bot:
         return (self._index or self._build_index()).red_flags
 
     @property
+    def _rules(self) -> TriggerDetector:
+        return (self._index or self._build_index()).rules
+
+    @property
     def analyzer(self) -> Analyzer:
         return (self._index or self._build_index()).analyzer
 
@@ -217,6 +227,14 @@ class Bot:
         """The red-flag rule this message sets off, if any."""
         return self.red_flags.detect(self.analyzer.analyse(question[:SAFETY_SCAN_CHARS]).stems)
 
+    def rule(self, question: str) -> Fired | None:
+        """The intent trigger (other than a red flag) this message sets off, if any.
+
+        >>> Bot.load().rule("can I skip my next chemo cycle?").intent.id
+        'personal_advice'
+        """
+        return self._rules.detect(self.analyzer.analyse(question[:MAX_QUESTION_CHARS]).stems)
+
     def rank(self, question: str, *, limit: int = 5) -> list[Match]:
         """The best matching intents for a question, best first, ignoring red flags and policy."""
         return self.matcher.rank(self.analyzer.analyse(question[:MAX_QUESTION_CHARS]), limit=limit)
@@ -241,6 +259,7 @@ class Bot:
             return Assessment(text, notice, flag, (), False)
         analysis = whole = scanned if text is question else self.analyzer.analyse(text)
         words = len(whole.words)
+        rule = self._rules.detect(whole.stems)
         matches = tuple(self.matcher.rank(analysis, limit=5))
         focus = self._focus(text, analysis)
         if focus is not None:
@@ -253,7 +272,7 @@ class Bot:
         # Cached: an evaluation may re-decide one assessment under many thresholds.
         second_reading = cache(lambda: self.likelihood.opinion(whole))
         return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1, words,
-                          self.analyzer.on_topic(whole), second_reading)
+                          self.analyzer.on_topic(whole), second_reading, rule)
 
     def _focus(self, text: str, analysis: "Analysis") -> "Analysis | None":
         """For a long message, its question sentence read on its own, with the subjects
@@ -285,6 +304,12 @@ class Bot:
             intent = a.red_flag.intent
             return answer(intent, 1.0, (Match(intent.id, 1.0, a.red_flag.trigger, intent.path,
                                               a.red_flag.line),), a.text, a.notice)
+        if a.rule is not None:
+            intent = a.rule.intent
+            fired = Match(intent.id, 1.0, a.rule.trigger, intent.path, a.rule.line)
+            others = tuple(m for m in a.matches if m.intent != intent.id)
+            return answer(intent, 1.0, (fired, *others), a.text, a.notice,
+                          reason=f"the message sets off a trigger of {intent.id!r}")
         return decide(a.matches, self._by_id, self.settings, policy or self.policy,
                       single_word=a.single_word, words=a.words, on_topic=a.on_topic,
                       second_reading=a.second_reading, question=a.text, notice=a.notice)

@@ -25,7 +25,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 INTENT_TYPES = ("content", "conversation", "red_flag", "out_of_scope")
 TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings")
 INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related",
-               "exceptions")
+               "triggers", "exceptions")
 SOURCE_KEYS = ("url", "title", "accessed")
 _HAS_WORD = re.compile(r"[^\W_]")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -198,12 +198,14 @@ class _Reader:
         if "reviewed" in item and reviewed is None:
             fail(f"`reviewed` must be a date like 2026-11-22 (found {item.get('reviewed')!r})", "reviewed")
 
+        triggers, trigger_lines = self.read_triggers(item, intent_type, fail)
         exceptions = item.get("exceptions", [])
         if not isinstance(exceptions, list) or not all(isinstance(e, str) and normalise(e) for e in exceptions):
             fail("`exceptions` must be a list of texts", "exceptions")
             exceptions = []
-        elif exceptions and intent_type != "red_flag":
-            fail("`exceptions` only applies to red-flag intents (type: red_flag)", "exceptions")
+        elif exceptions and intent_type != "red_flag" and not triggers:
+            fail("`exceptions` only applies to triggers: a red-flag intent's patterns, or an "
+                 "intent's `triggers`", "exceptions")
 
         related = item.get("related", [])
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
@@ -220,28 +222,42 @@ class _Reader:
             answer=answer.strip(), sources=tuple(sources), reviewed=reviewed,
             type=intent_type, topic=topic, related=tuple(related), path=str(path), line=where,
             pattern_lines=tuple(pattern_lines), exceptions=tuple(e.strip() for e in exceptions),
+            triggers=tuple(triggers), trigger_lines=tuple(trigger_lines),
         )
 
+    def read_triggers(self, item: LocatedDict, intent_type: str, fail: Any) -> tuple[list[str], list[int]]:
+        """An intent's `triggers`: rules (in the red-flag trigger language) that always reach it."""
+        if "triggers" not in item:
+            return [], []
+        if intent_type == "red_flag":
+            fail("a red-flag intent's patterns are its triggers: list them under `patterns`", "triggers")
+            return [], []
+        return self.read_texts(item, "triggers", "trigger", fail)
+
     def read_patterns(self, item: LocatedDict, fail: Any) -> tuple[list[str], list[int]]:
-        patterns = item.get("patterns")
         if "patterns" not in item:
             fail("`patterns` is missing (a list of ways people ask this)")
             return [], []
-        if not isinstance(patterns, LocatedList) or not patterns:
-            fail("`patterns` must be a non-empty list of texts", "patterns")
+        return self.read_texts(item, "patterns", "pattern", fail)
+
+    def read_texts(self, item: LocatedDict, key: str, noun: str, fail: Any) -> tuple[list[str], list[int]]:
+        """A non-empty list of texts under ``key``, with the line of each."""
+        texts = item.get(key)
+        if not isinstance(texts, LocatedList) or not texts:
+            fail(f"`{key}` must be a non-empty list of texts", key)
             return [], []
         out: list[str] = []
         lines: list[int] = []
-        for pattern, line in zip(patterns, patterns.item_lines):
-            if isinstance(pattern, bool):
-                fail(f"pattern reads as the boolean {str(pattern).lower()}: YAML turns yes/no/on/off "
-                     "into true/false, so put the pattern in quotes", line=line)
-            elif not isinstance(pattern, str):
-                fail(f"pattern {pattern!r} is a {_kind(pattern)}, not text: put it in quotes", line=line)
-            elif not _HAS_WORD.search(pattern):
-                fail(f"pattern {pattern!r} has no words", line=line)
+        for text, line in zip(texts, texts.item_lines):
+            if isinstance(text, bool):
+                fail(f"{noun} reads as the boolean {str(text).lower()}: YAML turns yes/no/on/off "
+                     f"into true/false, so put the {noun} in quotes", line=line)
+            elif not isinstance(text, str):
+                fail(f"{noun} {text!r} is a {_kind(text)}, not text: put it in quotes", line=line)
+            elif not _HAS_WORD.search(text):
+                fail(f"{noun} {text!r} has no words", line=line)
             else:
-                out.append(pattern.strip())
+                out.append(text.strip())
                 lines.append(line)
         return out, lines
 

@@ -179,6 +179,14 @@ def confusable_patterns(bot) -> list[Finding]:  # bot: Bot (imported lazily)
                     f"rule {flag.trigger!r} ({shown(flag.intent.path)}:{flag.line}), so it always gets the "
                     f"{flag.intent.id!r} reply: reword or remove it", intent.path, line, intent.id))
                 continue
+            rule = bot.rule(pattern)
+            if rule is not None and rule.intent.id != intent.id:
+                findings.append(Finding(
+                    "warning", f"pattern {pattern!r} of intent {intent.id!r} sets off the trigger "
+                    f"{rule.trigger!r} of {rule.intent.id!r} ({shown(rule.intent.path)}:{rule.line}), so it "
+                    f"always gets the {rule.intent.id!r} answer: reword or remove it", intent.path, line,
+                    intent.id))
+                continue
             if len(owners.get(normalise(pattern), ())) > 1:
                 continue
             matches = bot.rank(pattern, limit=5)

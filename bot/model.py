@@ -41,7 +41,11 @@ class Intent:
     line: int = 0
     pattern_lines: tuple[int, ...] = field(default=(), repr=False, compare=False)
     exceptions: tuple[str, ...] = ()
-    """For red flags: phrases that look like a trigger but are not one ("hay fever")."""
+    """For triggers: phrases that look like a trigger but are not one ("hay fever")."""
+    triggers: tuple[str, ...] = ()
+    """Rules in the red-flag trigger language that always reach this intent, checked after the
+    red flags and before matching ("can|should i stop|skip ... dose|tablets" for personal advice)."""
+    trigger_lines: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,21 @@ def test_a_pattern_that_sets_off_a_red_flag_is_reported(tmp_path):
             "came back' of intent 'recurrence_timing' sets off the red-flag rule 'cough|coughing up blood'") in out
 
 
+def test_a_pattern_that_sets_off_another_intents_trigger_is_reported(tmp_path):
+    ruled = CHANCES.replace("    patterns:\n", "    triggers:\n      - how long have i got\n    patterns:\n", 1)
+    timing = TIMING.replace("how long until i am safe from it returning", "how long have i got before it returns")
+    folder = knowledge_base(tmp_path, timing, ruled)
+    faq = folder / "faq.yml"
+
+    code, out = check(str(folder))
+
+    assert code == 0
+    assert (f"{faq}:{line_of(faq, 'how long have i got before')}: warning: pattern 'how long have i got before "
+            "it returns' of intent 'recurrence_timing' sets off the trigger 'how long have i got' of "
+            f"'recurrence_chances' ({faq}:{line_of(faq, 'triggers:') + 1}), so it always gets the "
+            "'recurrence_chances' answer") in out
+
+
 def test_an_intent_with_fewer_than_five_patterns_is_a_warning(tmp_path):
     thin = TIMING.replace("      - when is a relapse most likely\n", "").replace(
         "      - how long until i am safe from it returning\n", "")

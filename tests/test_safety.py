@@ -139,7 +139,7 @@ def test_a_real_red_flag_beside_a_look_alike_still_fires(shipped_bot: Bot) -> No
     assert shipped_bot.ask("my hay fever is bad and my temperature is 38.6 on chemo").intent == "emergency"
 
 
-def test_exceptions_are_only_for_red_flag_intents(write_kb) -> None:
+def test_exceptions_are_only_for_intents_with_triggers(write_kb) -> None:
     from bot import IntentFileError
 
     folder = write_kb(a="""\
@@ -149,7 +149,7 @@ def test_exceptions_are_only_for_red_flag_intents(write_kb) -> None:
             answer: hi
             exceptions: [hay fever]
         """)
-    with pytest.raises(IntentFileError, match="only applies to red-flag"):
+    with pytest.raises(IntentFileError, match="only applies to triggers"):
         Bot.load(folder)
 
 
