@@ -40,6 +40,9 @@ examples:
   run_bot.py test --coverage                   run tests/conversations/*.yml
   run_bot.py eval tests/data/questions/patients.tsv --min-accuracy 0.95
 
+environment: NO_COLOR turns colour off; RECURRENCE_FAQ_CACHE=DIR|off moves or turns off the
+saved matching index (default: $XDG_CACHE_HOME/recurrence-faq, or ~/.cache/recurrence-faq).
+
 exit codes: 0 ok, 1 problems found (check/test/eval), 2 usage or knowledge-base error,
 130 interrupted."""
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .analysis import Analysis, Analyzer
 from .decide import Policy, answer, decide
+from .index_cache import cached_matcher
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .likelihood import Likelihood, Opinion
 from .matcher import Matcher, Tuning
@@ -50,7 +51,7 @@ class _Index:
         known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
         known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
         analyzer = Analyzer(knowledge.vocabulary, [*known, *red_flags.words(), *rules.words()])
-        return cls(red_flags, rules, analyzer, Matcher(knowledge.intents, analyzer, tuning))
+        return cls(red_flags, rules, analyzer, cached_matcher(knowledge, analyzer, tuning))
 
 
 @contextmanager

@@ -133,8 +133,51 @@ class Matcher:
             tuple([(n, s) for s, n in sorted(entries, reverse=True)[: tuning.max_postings]])
             for feature, entries in postings.items()
         }
+        self._derive()
+
+    def _derive(self) -> None:
+        """The lookups computed from the index, after building it or restoring it."""
         self._all_texts = [(text, n) for n, e in enumerate(self.index) for text in e.texts]
         self._subjects = {e.intent.id: e.subjects for e in self.index}
+
+    STATE_VERSION = 1
+
+    def state(self) -> dict[str, object]:
+        """The built index as plain values (numbers, strings, lists, tuples, dicts, sets), which
+        ``from_state`` turns back into a Matcher without the work of building it."""
+        return {
+            "version": self.STATE_VERSION,
+            "intents": [e.intent.id for e in self.index],
+            "max_idf": self.max_idf,
+            "idf": self.idf,
+            "postings": self.postings,
+            "index": [(e.subjects, e.texts, e.totals, e.postings, e.shortest) for e in self.index],
+        }
+
+    @classmethod
+    def from_state(cls, intents: Sequence[Intent], analyzer: Analyzer, tuning: Tuning,
+                   state: dict[str, object]) -> "Matcher":
+        """A Matcher from ``state()`` of one built for the same intents, analyzer and tuning.
+
+        Raises ValueError when the state does not belong to these intents."""
+        matcher = cls.__new__(cls)
+        matcher.tuning = tuning
+        matcher.analyzer = analyzer
+        matcher.intents = [i for i in intents if i.type != "red_flag"]
+        if state.get("version") != cls.STATE_VERSION or state.get("intents") != [i.id for i in matcher.intents]:
+            raise ValueError("the saved index belongs to other intents or another version")
+        if not (isinstance(state["idf"], dict) and isinstance(state["postings"], dict)
+                and isinstance(state["max_idf"], float) and isinstance(state["index"], list)):
+            raise ValueError("the saved index is damaged")
+        matcher.max_idf = state["max_idf"]  # type: ignore[assignment]
+        matcher.idf = state["idf"]  # type: ignore[assignment]
+        matcher.postings = state["postings"]  # type: ignore[assignment]
+        entries = state["index"]
+        matcher.index = [_IntentIndex(intent, subjects, texts, totals, postings, shortest)
+                         for intent, (subjects, texts, totals, postings, shortest)
+                         in zip(matcher.intents, entries, strict=True)]  # type: ignore[call-overload]
+        matcher._derive()
+        return matcher
 
     @staticmethod
     def _subjects_named(analyzer: Analyzer, patterns: Sequence[Analysis]) -> frozenset[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -9,8 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot import Bot
+from bot.index_cache import CACHE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Saved matching indexes go to a folder of this test run, never the user's ~/.cache (child
+# processes the tests start inherit it).
+os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="recurrence-faq-test-cache-")
 
 
 @pytest.fixture(scope="session")
