@@ -88,7 +88,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     shipped = bases.get("shipped")
     at_most("Shipped base: ask() median < 1 ms", shipped and 1000 * shipped["ask_median"],
             TARGET_SHIPPED_ASK_MS, lambda v: f"{v:.2f} ms", lambda v: f"over by {v:.2f} ms")
-    at_most("Shipped base: load < 200 ms (median)", shipped and 1000 * shipped["load_median"],
+    at_most("Shipped base: load < 200 ms (median, saved index restored)", shipped and 1000 * shipped["load_median"],
             TARGET_SHIPPED_LOAD_MS, lambda v: f"{v:.0f} ms", lambda v: f"over by {v:.0f} ms")
     hostile = results.get("hostile")
     at_most("Hostile input (1 MB pastes, junk): slowest median < 0.5 s", hostile and hostile["slowest_median"],
@@ -299,8 +299,10 @@ def _speed_section(speed: dict[str, Any], images: dict[str, str]) -> list[str]:
                "are timed alternately, question by question, over several passes (spelling cache cleared "
                "before each pass); a question's time is its median over the passes, and the table gives "
                "the median and 99th percentile over questions. The speed-up is the ratio of the two "
-               "medians over the same questions. Load: median of `Bot.load` repeats. Memory: peak RSS "
-               "of the process after the first load, and the RSS the loaded bot adds.")
+               "medians over the same questions. Load: each process starts with an empty index cache, so "
+               "its first `Bot.load` builds the matching index and saves it (\"first load\"), and the "
+               "later ones restore it (\"load\": their median, what every start after the first costs). "
+               "Memory: peak RSS of the process after the first load, and the RSS the loaded bot adds.")
     out.append("")
     for note in speed.get("notes", []):
         out.append(f"- {note}")
@@ -308,10 +310,11 @@ def _speed_section(speed: dict[str, Any], images: dict[str, str]) -> list[str]:
     rows = []
     for b in speed["bases"]:
         rows.append([b["name"], f"{b['intents']:,}", f"{b['patterns']:,}", ms(b["load_median"]),
+                     ms(b.get("load_built", b["load_median"])),
                      f"{b['peak_rss_mib']:.0f} MiB", f"{b['bot_rss_mib']:.0f} MiB", ms(b["ask_median"]),
                      ms(b["ask_p99"]), f"{b['qps']:,.0f}", ms(b["brute_median"]), f"{b['speedup']:.1f}×",
                      f"{b['questions']} / {b['brute_questions']}"])
-    out += [table(["base", "intents", "patterns", "load", "peak RSS", "bot RSS", "ask() median", "ask() p99",
+    out += [table(["base", "intents", "patterns", "load", "first load", "peak RSS", "bot RSS", "ask() median", "ask() p99",
                    "questions/s", "extractOne median", "speed-up", "questions (engine / brute)"], rows), ""]
     out += ["Where ask() spends its time (median per question over one cold pass): analysis = "
             "normalise, spell-correct, stem, fold synonyms (`Analyzer.analyse`); ranking = `Matcher.rank`. "
