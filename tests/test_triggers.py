@@ -93,6 +93,8 @@ def test_triggers_must_be_a_list_of_texts(write_kb) -> None:
     "im on immunotherapy for recurrent melanoma, can i miss one infusion for my son's wedding",
     "Could I halve my dexamethasone, I can't sleep on it",
     "The leaflet is gone. How many mg of anastrozole should I take?",
+    "the flushes are unbearable, could I come down to 10 mg of tamoxifen",
+    "I weigh 50 kilos, is 1000 mg of capecitabine the right dose for me?",
     # one's own prognosis or a relative's, with the stage or the site named first
     "Dad's bowel cancer is back in his liver and lungs. How long has he got?",
     "stage 4 pancreatic, how long do i have left",
