@@ -56,7 +56,7 @@ class Tuning:
     """Share of the score lost when the question names a subject the intent is not about."""
     no_subject_penalty: float = 0.15
     """Share lost by a subject-specific intent when the question names no subject."""
-    general_penalty: float = 0.1
+    general_penalty: float = 0.075
     """Share lost by a general intent when the question names a subject."""
     incidental_share: float = 0.25
     """How much a general intent's passing mention of a subject makes that subject's term common

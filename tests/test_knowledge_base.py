@@ -147,7 +147,10 @@ BLIND = {"fresh": (0.90, 0.02), "blind2": (0.90, 0.02), "blind3a": (0.90, 0.02),
          "blind9": (0.93, 0.015),
          "blind10": (0.89, 0.025), "blind11": (0.92, 0.015), "blind12": (0.94, 0.015),
          "blind13": (0.93, 0.015), "blind14": (0.88, 0.015),
-         "blind15": (0.92, 0.02), "blind16": (0.93, 0.015), "blind17": (0.94, 0.015), "blind18": (0.95, 0.015)}
+         "blind15": (0.92, 0.02), "blind16": (0.93, 0.015), "blind17": (0.94, 0.015), "blind18": (0.95, 0.015),
+         "blind20": (0.86, 0.05), "blind21": (0.95, 0.015), "blind22": (0.92, 0.035, 0.85)}
+"""Per set: least share answered correctly, most share confidently wrong, and (when not 90%) least
+share of its off-topic questions declined."""
 
 
 @pytest.mark.parametrize("name", BLIND)
@@ -156,7 +159,7 @@ def test_questions_written_blind_are_mostly_answered_rarely_wrong_and_off_topic_
     # Each file was written by someone who never saw the knowledge base (see its first line);
     # the floors catch a content edit that costs many of them here, not in front of a patient.
     report = Evaluation(shipped_bot, read_labelled(DATA / "questions" / f"{name}.tsv")).report()
-    least_correct, most_wrong = BLIND[name]
+    least_correct, most_wrong, least_declined = (*BLIND[name], 0.90)[:3]
     assert report.accuracy >= least_correct
     assert report.confidently_wrong_rate <= most_wrong
-    assert report.off_topic_rejection >= 0.90
+    assert report.off_topic_rejection >= least_declined
