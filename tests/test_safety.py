@@ -46,7 +46,7 @@ def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
 STRESS_LIMITS = {"red_flags_stress": (0, 24), "red_flags_stress2": (1, 11), "red_flags_stress3": (0, 7),
                  "red_flags_stress4": (0, 7), "red_flags_stress5": (0, 9),
                  "red_flags_stress6": (0, 5), "red_flags_stress7": (0, 6),
-                 "red_flags_stress8": (0, 8), "red_flags_stress9": (0, 19)}
+                 "red_flags_stress8": (0, 8), "red_flags_stress9": (0, 19), "red_flags_stress10": (0, 9)}
 
 
 def test_every_stress_set_has_its_limits() -> None:
@@ -83,6 +83,10 @@ def test_stress_sets_catch_urgent_messages_and_rarely_fire_on_look_alikes(shippe
     "I hope the kids do not wake him up when they get home",
     "I'm giving my things away to charity before I move house",
     "can I put coffee grounds on my garden",
+    "I bought a skipping rope and it is ready for my exercise class",
+    "im looking up how to die my hair at home",
+    "no one will miss me at the party tonight",
+    "I am sick of being confused by all these leaflets",
 ])
 def test_idioms_fears_and_common_side_effects_are_not_red_flags(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.red_flag(message) is None
