@@ -8,6 +8,10 @@ bright red blood"). Words are compared as stems after spelling correction and co
 expansion, so "cant breath", "can't breathe" and "cannot breathing" all meet the trigger
 "can not breathe|breath".
 
+``&`` joins parts that must all be found, each anywhere in the message: "i have|found ... lump &
+is it ... cancer" meets "I've found a lump under my arm two years after treatment. Is it the
+cancer back?", where the two halves are too far apart for ``...``.
+
 An intent with triggers may also list ``exceptions`` in the same syntax: words an exception
 matches cannot take part in that intent's triggers ("hay fever" is not a fever during
 chemotherapy).
@@ -34,14 +38,20 @@ _WIDE: tuple[Alternative, ...] = (("...",),)
 """The step ``...`` compiles to: the next word may be up to WIDE_GAP words on."""
 
 
+Steps = tuple[tuple[Alternative, ...], ...]
+"""A compiled sequence: for each position, the alternatives that may stand there."""
+
+
 @dataclass(frozen=True)
 class Trigger:
-    """One compiled trigger: for each position, the stems that may stand there."""
+    """One compiled trigger: its first part, which the detector looks for word by word, and
+    the parts after ``&``, which must also be found somewhere in the message."""
 
     intent: Intent
     text: str
-    steps: tuple[tuple[Alternative, ...], ...]
+    steps: Steps
     line: int
+    also: tuple[Steps, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ class Fired:
     line: int
 
 
-def compile_trigger(text: str) -> tuple[tuple[Alternative, ...], ...]:
+def compile_trigger(text: str) -> Steps:
     """Turn "can not breathe|breath" into [[(can,)], [(not,)], [(breath,), (breath,)]].
 
     An alternative that reads as several words ("couldnt" -> "could not") must match them all.
@@ -114,7 +124,7 @@ class TriggerDetector:
     def __init__(self, intents: Sequence[Intent],
                  triggers_of: Callable[[Intent], tuple[Sequence[str], Sequence[int]]]) -> None:
         self.triggers: list[Trigger] = []
-        self._exceptions: dict[str, list[tuple[tuple[Alternative, ...], ...]]] = {}
+        self._exceptions: dict[str, list[Steps]] = {}
         self._exception_texts: list[str] = []
         for intent in intents:
             texts, lines = triggers_of(intent)
@@ -124,9 +134,9 @@ class TriggerDetector:
             self._exceptions[intent.id] = [s for s in map(compile_trigger, intent.exceptions) if s]
             lines = lines or (intent.line,) * len(texts)
             for text, line in zip(texts, lines):
-                steps = compile_trigger(text)
-                if steps:
-                    self.triggers.append(Trigger(intent, text, steps, line))
+                parts = [compile_trigger(part) for part in text.split("&")]
+                if all(parts):
+                    self.triggers.append(Trigger(intent, text, parts[0], line, tuple(parts[1:])))
         # Index by first word so a long message costs one lookup per word, not per trigger.
         self._by_first: dict[str, list[int]] = {}
         self._number_first: list[int] = []
@@ -162,7 +172,8 @@ class TriggerDetector:
                 if intent_id not in masked:
                     masked[intent_id] = _masked(self._exceptions.get(intent_id, []), stems)
                 sequence = masked[intent_id]
-                if _matches_from(trigger.steps, sequence, position):
+                if _matches_from(trigger.steps, sequence, position) and all(
+                        _found(part, sequence) for part in trigger.also):
                     best = (index, position)
         if best is None:
             return None
@@ -170,7 +181,7 @@ class TriggerDetector:
         return Fired(trigger.intent, trigger.text, trigger.line)
 
 
-def _masked(exceptions: list[tuple[tuple[Alternative, ...], ...]], stems: tuple[str, ...]) -> tuple[str, ...]:
+def _masked(exceptions: list[Steps], stems: tuple[str, ...]) -> tuple[str, ...]:
     """The stems with every word an exception matches blanked out."""
     if not exceptions:
         return stems
@@ -183,11 +194,16 @@ def _masked(exceptions: list[tuple[tuple[Alternative, ...], ...]], stems: tuple[
     return tuple(blanked)
 
 
-def _matches_from(steps: tuple[tuple[Alternative, ...], ...], stems: tuple[str, ...], start: int) -> bool:
+def _found(steps: Steps, stems: tuple[str, ...]) -> bool:
+    """Whether the steps match anywhere in the stems."""
+    return any(_match_end(steps, stems, start) is not None for start in range(len(stems)))
+
+
+def _matches_from(steps: Steps, stems: tuple[str, ...], start: int) -> bool:
     return _match_end(steps, stems, start) is not None
 
 
-def _match_end(steps: tuple[tuple[Alternative, ...], ...], stems: tuple[str, ...], start: int) -> int | None:
+def _match_end(steps: Steps, stems: tuple[str, ...], start: int) -> int | None:
     """Where the trigger's match ends if it matches with its first word at ``start``, each next
     word within MAX_GAP words of the previous one (WIDE_GAP after ``...``); None if it does not
     match there."""

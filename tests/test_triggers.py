@@ -58,6 +58,22 @@ def test_an_exception_keeps_a_look_alike_from_firing(bot: Bot) -> None:
     assert bot.rule("can I stop worrying about the tamoxifen") is None
 
 
+def test_parts_joined_by_and_must_each_be_found_however_far_apart(write_kb) -> None:
+    folder = write_kb(kb="""\
+        intents:
+          - id: personal_advice
+            question: Can you tell me what my own results mean?
+            triggers: ["i have|found ... lump & is it ... cancer"]
+            patterns: [what does my scan mean, can you read my report]
+            answer: I can't tell you what your own results mean. Please ask your care team.
+        """)
+    bot = Bot.load(folder)
+    fired = bot.rule("I found a lump under my arm two years after my treatment finished. Is it the cancer?")
+    assert fired is not None and fired.intent.id == "personal_advice"
+    assert bot.rule("I found a lump under my arm two years after my treatment finished.") is None
+    assert bot.rule("Is it cancer if a lump is hard?") is None
+
+
 def test_a_red_flag_intent_lists_its_triggers_as_patterns(write_kb) -> None:
     folder = write_kb(kb="""\
         intents:
@@ -100,6 +116,11 @@ def test_triggers_must_be_a_list_of_texts(write_kb) -> None:
     "stage 4 pancreatic, how long do i have left",
     "I'm 58 with grade 3 breast cancer, what are my real chances?",
     "My mum's lung cancer has spread to her bones. Is she dying?",
+    # whether something they found, or their own result, means the cancer is back
+    "I noticed a pea-sized lump next to my scar this morning. Could this be the cancer returning?",
+    "my husband has found a swollen gland in his neck, is it the cancer back?",
+    "My CT report says there is a new 7 mm nodule. I had bowel cancer. Is that the cancer spreading?",
+    "my psa went up again, has the prostate cancer come back?",
 ])
 def test_personal_medicine_and_prognosis_questions_get_the_personal_advice_answer(
         shipped_bot: Bot, question: str) -> None:
@@ -112,6 +133,9 @@ def test_personal_medicine_and_prognosis_questions_get_the_personal_advice_answe
     ("how long will i be on tamoxifen for", "breast_hormone_therapy"),
     ("how long will I have check-ups after treatment", "follow_up_schedule"),
     ("is it my fault it came back, I missed some of my tablets", "not_your_fault"),
+    ("I feel so tired all the time, is it the cancer coming back or the treatment?",
+     "after_effects_or_recurrence"),
+    ("I have a lump in my other breast, is that the same cancer or a new one?", "breast_other_breast"),
     ("how do they decide whether to stop treatment when cancer comes back", None),
 ])
 def test_general_questions_about_medicines_and_time_are_not_personal_advice(
