@@ -108,7 +108,7 @@ class Conversation:
         """In a conversation about a subject, an answer about that subject wins a close race
         against a general one ("what signs should I look for?" after throat cancer)."""
         ranked = assessment.matches
-        if assessment.red_flag is not None or not ranked:
+        if assessment.red_flag is not None or assessment.rule is not None or not ranked:
             return None
         top = ranked[0].confidence
         for match in ranked:
