@@ -149,7 +149,7 @@ BLIND = {"fresh": (0.90, 0.02), "blind2": (0.90, 0.02), "blind3a": (0.90, 0.02),
          "blind13": (0.93, 0.015), "blind14": (0.88, 0.015),
          "blind15": (0.92, 0.02), "blind16": (0.93, 0.015), "blind17": (0.94, 0.015), "blind18": (0.95, 0.015),
          "blind19": (0.94, 0.015), "blind20": (0.86, 0.05), "blind21": (0.95, 0.015), "blind22": (0.92, 0.035, 0.85),
-         "blind23": (0.96, 0.01)}
+         "blind23": (0.96, 0.01), "blind24": (0.96, 0.015)}
 """Per set: least share answered correctly, most share confidently wrong, and (when not 90%) least
 share of its off-topic questions declined."""
 

@@ -46,7 +46,8 @@ def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
 STRESS_LIMITS = {"red_flags_stress": (0, 24), "red_flags_stress2": (1, 11), "red_flags_stress3": (0, 7),
                  "red_flags_stress4": (0, 7), "red_flags_stress5": (0, 9),
                  "red_flags_stress6": (0, 5), "red_flags_stress7": (0, 6),
-                 "red_flags_stress8": (0, 8), "red_flags_stress9": (0, 19), "red_flags_stress10": (0, 9)}
+                 "red_flags_stress8": (0, 8), "red_flags_stress9": (0, 19), "red_flags_stress10": (0, 9),
+                 "red_flags_stress11": (0, 12)}
 
 
 def test_every_stress_set_has_its_limits() -> None:
