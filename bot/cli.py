@@ -195,11 +195,5 @@ def _ask(bot, question: str, *, as_json: bool, out: TextIO) -> int:
     if as_json:
         out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
     else:
-        related = [i for i in (bot.intent(r) for r in _related(bot, reply)) if i is not None]
-        out.write(render_reply(reply, related=related, width=terminal_width(), style=Style()) + "\n")
+        out.write(render_reply(reply, width=terminal_width(), style=Style()) + "\n")
     return 0
-
-
-def _related(bot, reply) -> tuple[str, ...]:
-    intent = bot.intent(reply.intent) if reply.intent else None
-    return intent.related if intent is not None else ()

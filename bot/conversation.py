@@ -1,38 +1,60 @@
 """A conversation: the memory a chat needs between messages.
 
-- After a clarify or fallback with options, "1", "2"... picks one; "yes" accepts a single
-  "Did you mean ...?"; "no" asks the user to rephrase.
+- When the last reply offered numbered options (after "did you mean", a personal question, a
+  second question in one message, or an answer's "You might also ask"), "1", "two", "the last
+  one"... picks one; "yes" accepts a single "Did you mean ...?"; "no" asks the person to rephrase.
 - A short follow-up keeps the subject of the last answer: after a lung cancer answer, "how is it
   treated?" is read as being about lung cancer, and "what about breast cancer?" re-asks the last
-  question about breast cancer. Subjects are the vocabulary's ``context`` terms.
+  question about breast cancer. The subject only breaks ties: it never overrides a clearly better
+  answer to the new message, and it fades after a turn about something else. Subjects are the
+  vocabulary's ``context`` terms.
 Red flags are checked on every message first, whatever the state.
+
+A conversation uses only the public face of a Bot (read, reply, intent, message and the subject
+helpers below), so any object with those methods can stand behind it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from .analysis import Analysis
-from .decide import answer, fallback
-from .model import Reply, Suggestion
+from .decide import answer
+from .model import Intent, Reply, Suggestion
 from .normalise import normalise
+from .policy import Policy
+from .reading import Reading
 
-if TYPE_CHECKING:
-    from .engine import Assessment, Bot
 
-FOLLOW_UP_MAX_WORDS = 7
-SUBJECT_RACE = 0.1
-"""How far behind the best answer one about the conversation's subject may be and still win."""
+class Answerer(Protocol):
+    """What a conversation needs of the engine (``Bot`` is one)."""
+
+    policy: Policy
+
+    def read(self, message: str, *, context: str = "") -> Reading: ...
+    def reply(self, reading: Reading) -> Reply: ...
+    def intent(self, intent_id: str) -> Intent | None: ...
+    def message(self, name: str, **extra: str | int) -> str: ...
+    def subjects(self, intent_id: str) -> frozenset[str]: ...
+    def subjects_named(self, text: str) -> tuple[tuple[str, ...], str]: ...
+    def key_words(self, text: str, keep: int = 3) -> str: ...
+    def without_subjects(self, text: str) -> str: ...
+
+
 _YES = {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "yes please", "correct", "right",
         "that is right", "that one", "please"}
 _NO = {"no", "n", "nope", "no thanks", "not really", "neither", "none", "none of them"}
-_CHOICE = re.compile(r"^(?:option |number |no |#)?(\d{1,2})$")
+_NUMBER_WORDS = {w: n for n, words in enumerate(
+    [("one", "first", "1st"), ("two", "second", "2nd"), ("three", "third", "3rd"), ("four", "fourth", "4th"),
+     ("five", "fifth", "5th"), ("six", "sixth", "6th"), ("seven", "seventh", "7th"),
+     ("eight", "eighth", "8th"), ("nine", "ninth", "9th"), ("ten", "tenth", "10th")], 1) for w in words}
+_CHOICE = re.compile(r"^(?:(?:i want|i mean|i meant|give me|show me|read|please|the|option|number|no|#)\s+)*"
+                     r"(\d{1,2}|[a-z]+|last)(?:\s+(?:one|please|question|option))*$")
 
 
 class Conversation:
-    """One user's chat with a Bot. Not shared between users; cheap to create.
+    """One person's chat with a Bot. Not shared between people; cheap to create.
 
     >>> from bot import Bot
     >>> conv = Bot.load().conversation()
@@ -40,12 +62,13 @@ class Conversation:
     'lung_recurrence_after_surgery'
     """
 
-    def __init__(self, bot: "Bot") -> None:
+    def __init__(self, bot: Answerer) -> None:
         self.bot = bot
         self.last: Reply | None = None
         self._options: tuple[Suggestion, ...] = ()
         self._subject: tuple[str, ...] = ()        # context terms of the last answered question
-        self._subject_words: str = ""              # ...as the user wrote them
+        self._subject_words: str = ""              # ...as the person wrote them
+        self._subject_age: int = 0                 # turns about something else since
         self._last_question: str = ""
         self._last_answer: Reply | None = None     # the last content answer
 
@@ -54,136 +77,114 @@ class Conversation:
         self.__init__(self.bot)  # type: ignore[misc]
 
     def ask(self, message: str) -> Reply:
-        """Answer a message in the context of this conversation."""
+        """Answer a message in the context of this conversation. Raises TypeError for anything
+        but text."""
+        if not isinstance(message, str):
+            raise TypeError(f"a message must be text (str), not {type(message).__name__}")
         reply = self._reply(message)
         self._remember(reply)
         return reply
 
     def _reply(self, message: str) -> Reply:
-        if not isinstance(message, str):
-            message = str(message)
+        reading = self.bot.read(message)
+        if reading.red_flag is not None:
+            return self.bot.reply(reading)
         plain = normalise(message[:200])
-        if self._options and self.bot.red_flag(message) is None:
+        if self._options:
             chosen = self._choice(plain)
             if chosen is not None:
                 return chosen
-        elif _CHOICE.match(plain):
-            reply = fallback((), self.bot.settings, question=plain)
-            return replace(reply, text="There are no numbered options to choose from right now. "
-                           "Please ask your question in words.")
-        original = self.bot.assess(message)
-        reply = self.bot.reply(original)
-        if reply.kind == "emergency":
+        elif _number(plain) is not None and plain.split()[-1].isdigit():
+            return Reply(kind="fallback", text=self.bot.message("no_options"), question=plain)
+        reply = self.bot.reply(reading)
+        if reply.kind == "emergency" or plain in _YES or plain in _NO:
             return reply
         # A message that restates one of the patterns exactly means that intent, whatever the
         # conversation was about ("what is adjuvant therapy" after a lung question).
         exact = reply.kind == "answer" and reply.confidence >= 1.0
-        rewritten = self._with_subject(message) if self._subject and not exact else None
-        if rewritten is not None:
-            contextual, subject = rewritten
-            assessment = self._as_written(self.bot.assess(contextual), original)
-            candidate = self._subject_answer(assessment) or self.bot.reply(assessment)
-            if candidate.kind == "answer" and (reply.kind != "answer" or candidate.confidence > reply.confidence
-                                               or self._about_subject(candidate.intent)):
-                return replace(candidate, question=message,
-                               notice=_join(reply.notice, f"(Taking this as a question about {subject}.)"))
-        if (reply.kind != "answer" and self._last_answer is not None
-                and self._is_follow_up(self.bot.analyzer.analyse(message))):
+        if self._subject and not exact and reading.rule is None and self._is_follow_up(reading):
+            contextual = self._with_subject(message, reading)
+            if contextual is not None:
+                candidate, subject = contextual
+                if self._better_with_subject(reply, candidate):
+                    return replace(candidate, question=message,
+                                   notice=_join(reply.notice, self.bot.message("subject_notice", subject=subject)))
+        if reply.kind != "answer" and self._last_answer is not None and self._is_follow_up(reading):
             # "How would I go about finding one?" after a clinical trials answer: read it with the
             # last question's most telling words, and accept only a different answer.
-            joined = self.bot.assess(f"{message} {self._key_words(self._last_answer.question)}")
-            candidate = self.bot.reply(self._as_written(joined, original))
+            joined = self.bot.read(message, context=self.bot.key_words(self._last_answer.question))
+            candidate = self.bot.reply(replace(joined, words=reading.words, on_topic=reading.on_topic))
             if candidate.kind == "answer" and candidate.intent != self._last_answer.intent:
                 return replace(candidate, question=message,
-                               notice=_join(reply.notice, "(Reading this together with your last question.)"))
+                               notice=_join(reply.notice, self.bot.message("follow_up_notice")))
         return reply
 
-    @staticmethod
-    def _as_written(rewritten: Assessment, original: Assessment) -> Assessment:
-        """A rewritten message judged by what the user wrote: its length and whether it named
-        the topic are theirs, not the rewriting's."""
-        return replace(rewritten, words=original.words, on_topic=original.on_topic)
+    def _better_with_subject(self, reply: Reply, candidate: Reply) -> bool:
+        """The subject breaks ties: the answer about it wins only when the message alone is not
+        answered, or when it is as good as the message's own answer, give or take a little."""
+        if candidate.kind != "answer":
+            return False
+        if reply.kind != "answer":
+            return True
+        if candidate.intent == reply.intent:
+            return False
+        return (self._about_subject(candidate.intent) and not self._about_subject(reply.intent)
+                and candidate.confidence >= reply.confidence - self.bot.policy.subject_race)
 
-    def _subject_answer(self, assessment: Assessment) -> Reply | None:
-        """In a conversation about a subject, an answer about that subject wins a close race
-        against a general one ("what signs should I look for?" after throat cancer)."""
-        ranked = assessment.matches
-        if assessment.red_flag is not None or assessment.rule is not None or not ranked:
-            return None
-        top = ranked[0].confidence
-        for match in ranked:
-            if top - match.confidence > SUBJECT_RACE or match.confidence < self.bot.policy.threshold:
-                break
-            if self._about_subject(match.intent):
-                intent = self.bot.intent(match.intent)
-                assert intent is not None
-                return answer(intent, match.confidence, ranked, assessment.text)
-        return None
-
-    def _key_words(self, question: str, keep: int = 3) -> str:
-        """The most informative words of a question (highest weight first), in their order."""
-        analysis = self.bot.analyzer.analyse(question)
-        weights = [(self.bot.matcher.idf.get(term, 0.0), i) for i, term in enumerate(analysis.terms)]
-        chosen = sorted(i for _, i in sorted(weights, reverse=True)[:keep])
-        return " ".join(" ".join(analysis.words[slice(*analysis.spans[i])]) for i in chosen)
-
-    def _is_follow_up(self, analysis: Analysis) -> bool:
-        return (0 < len(analysis.words) <= FOLLOW_UP_MAX_WORDS
-                and any(term in self.bot.matcher.idf for term in analysis.terms))
+    def _is_follow_up(self, reading: Reading) -> bool:
+        return 0 < reading.words <= self.bot.policy.follow_up_max_words and bool(reading.matches)
 
     def _about_subject(self, intent_id: str | None) -> bool:
-        return bool(intent_id) and bool(self.bot.matcher.subjects(intent_id) & set(self._subject))
+        return bool(intent_id) and bool(self.bot.subjects(intent_id or "") & set(self._subject))
+
+    def _with_subject(self, message: str, reading: Reading) -> tuple[Reply, str] | None:
+        """The reply to a follow-up read with the conversation's subject, and that subject in the
+        person's words. A new subject in a short message ("what about breast cancer?") asks the
+        last question again about it."""
+        subjects, named = self.bot.subjects_named(message)
+        if not subjects:
+            rewritten = self.bot.read(message, context=self._subject_words)
+            return self.bot.reply(replace(rewritten, words=reading.words, on_topic=reading.on_topic)), \
+                self._subject_words
+        if set(subjects) == set(self._subject):
+            return None
+        again = self.bot.read(f"{self.bot.without_subjects(self._last_question)} {message}")
+        return self.bot.reply(replace(again, words=reading.words, on_topic=reading.on_topic)), named
 
     def _choice(self, plain: str) -> Reply | None:
-        number = _CHOICE.match(plain)
         picked: Suggestion | None = None
-        if number:
-            index = int(number.group(1)) - 1
+        number = _number(plain)
+        if number is not None:
+            index = len(self._options) - 1 if number == -1 else number - 1
             if 0 <= index < len(self._options):
                 picked = self._options[index]
-            else:
-                return replace(self.last, notice=f"Please choose a number from 1 to {len(self._options)}.") \
-                    if self.last else None
+            elif plain.split()[-1].isdigit() or len(plain.split()) <= 2:
+                shown = self.last or Reply(kind="fallback", text="")
+                return replace(shown, notice=self.bot.message("choose_number", count=len(self._options)))
         elif plain in _YES:
             if len(self._options) == 1:
                 picked = self._options[0]
-            elif self.last is not None:
-                return replace(self.last, notice="Please type the number of the question you mean.")
+            elif self.last is not None and self.last.kind in ("clarify", "fallback"):
+                return replace(self.last, notice=self.bot.message("pick_number"))
+            else:
+                return None
         elif plain in _NO:
-            reply = fallback((), self.bot.settings, question=plain)
-            return replace(reply, text="Sorry I got that wrong. Could you ask it in other words?\n"
-                           + reply.text.split("\n", 1)[-1])
+            if self.last is None or self.last.kind not in ("clarify", "fallback"):
+                return None
+            return Reply(kind="fallback", text=self.bot.message("rephrase"), question=plain)
         if picked is None:
             return None
         intent = self.bot.intent(picked.intent)
-        assert intent is not None
-        return answer(intent, picked.confidence, question=picked.question)
-
-    def _with_subject(self, message: str) -> tuple[str, str] | None:
-        """If the message looks like a follow-up: the message rewritten with a subject, and
-        that subject in the user's words."""
-        analysis = self.bot.analyzer.analyse(message)
-        if not self._is_follow_up(analysis):
-            return None  # long, or nothing the knowledge base knows: no subject can help
-        subjects = self.bot.analyzer.context_terms(analysis.terms)
-        if not subjects:
-            return f"{message} {self._subject_words}", self._subject_words
-        if set(subjects) == set(self._subject):
+        if intent is None:
             return None
-        # A new subject in a short message ("what about breast cancer?"): ask the last
-        # question again about it, without the old subject's words.
-        old = self.bot.analyzer.analyse(self._last_question)
-        dropped = {i for start, end in old.words_of(set(self._subject)) for i in range(start, end)}
-        kept = [w for i, w in enumerate(old.words) if i not in dropped]
-        named = " ".join(" ".join(analysis.words[a:b]) for a, b in analysis.words_of(set(subjects)))
-        return f"{' '.join(kept)} {message}", named
+        return answer(intent, picked.confidence, question=picked.question)
 
     def _remember(self, reply: Reply) -> None:
         self.last = reply
         if reply.kind in ("clarify", "fallback"):
             self._options = reply.suggestions
             return
-        self._options = ()
+        self._options = reply.suggestions or reply.related
         if reply.kind != "answer" or reply.intent is None:
             return
         intent = self.bot.intent(reply.intent)
@@ -191,18 +192,32 @@ class Conversation:
             return
         self._last_answer = reply
         asked = reply.question
-        analysis = self.bot.analyzer.analyse(asked)
-        subjects = self.bot.analyzer.context_terms(analysis.terms)
+        subjects, named = self.bot.subjects_named(asked)
         if not subjects:
             # The question named no subject; the answered intent's own question may.
             asked = intent.question
-            analysis = self.bot.analyzer.analyse(asked)
-            subjects = self.bot.analyzer.context_terms(analysis.terms)
+            subjects, named = self.bot.subjects_named(asked)
         if subjects:
-            self._subject = subjects
-            spans = analysis.words_of(set(subjects))
-            self._subject_words = " ".join(" ".join(analysis.words[a:b]) for a, b in spans)
+            self._subject, self._subject_words, self._subject_age = subjects, named, 0
             self._last_question = asked
+        elif self._subject and not self._about_subject(intent.id):
+            self._subject_age += 1
+            if self._subject_age > self.bot.policy.subject_turns:
+                self._subject, self._subject_words = (), ""
+
+
+def _number(plain: str) -> int | None:
+    """The option a message picks: 2 for "2", "two", "the second one", "number 2"; -1 for "the
+    last one"; None if it picks none."""
+    found = _CHOICE.match(plain)
+    if not found:
+        return None
+    word = found.group(1)
+    if word.isdigit():
+        return int(word)
+    if word == "last":
+        return -1
+    return _NUMBER_WORDS.get(word)
 
 
 def _join(first: str | None, second: str) -> str:

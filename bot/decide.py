@@ -1,51 +1,40 @@
-"""Turn ranked matches into a reply: answer, clarify, or fall back honestly.
+"""Turn a Reading into a reply: urgent help, an answer, "did you mean", or an honest "not sure".
 
-A confident wrong answer is worse than "I'm not sure, did you mean...", so an answer needs a
-score above the threshold AND a clear lead over the next intent. A long message spreads its
-meaning over many words (a greeting, the story, then the question), so its best score runs lower
-for the same certainty: it may be answered a little below the threshold, but only when it uses
-one of the vocabulary's topic words (cancer, chemo...), its answer leads the next one by a
-clear share of its score, and the second reading (below) is not sure of a different answer.
-A second reading of the question, the word-likelihood model (likelihood.py), may confirm the
-best match: when it agrees with high probability on a question about cancer, the bot answers
-from a lower score and without the usual lead, because two different readings rarely agree on
-the same wrong answer. A question of a single word ("chemo?") is never answered outright unless
-it is a whole pattern ("hello"): it is offered as a suggestion instead.
+In order:
+
+1. Red flags happening now get the emergency reply: each category's first action, most urgent
+   first, then the most urgent category's advice. A question about a symptom in general gets that
+   category's guidance worded as information instead.
+2. A message in another language gets the short "I only understand English" reply.
+3. An intent's trigger (personal_advice: one's own results, prognosis, medicine) decides the
+   answer, worded for the kind of question, with the matching general answers as options.
+4. Otherwise the matches: a confident wrong answer is worse than "I'm not sure, did you mean...",
+   so an answer needs a score above the threshold AND a clear lead over the next intent. A long
+   message spreads its meaning over many words (a greeting, the story, then the question), so its
+   best score runs lower for the same certainty: it may be answered a little below the threshold,
+   but only when it uses one of the vocabulary's topic words (cancer, chemo...), its answer leads
+   the next one by a clear share of its score, and the second reading is not sure of a different
+   answer. The second reading, the word-likelihood model (likelihood.py), may confirm the best
+   match: when it agrees with high probability on a question about our subject, the bot answers
+   from a lower score and without the usual lead, because two different readings rarely agree on
+   the same wrong answer. A question of a single word ("chemo?") is never answered outright unless
+   it is a whole pattern ("hello"): it is offered as a suggestion instead.
+5. A message about our subject that is not answered always gets its best few topics as numbered
+   options; a message about something else is declined without them.
+
+Every sentence the bot says of its own comes from the knowledge base's settings (messages).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .likelihood import Opinion
 from .model import Intent, Match, Reply, Suggestion
+from .policy import Policy
+from .reading import Reading
 from .settings import Settings
-
-
-@dataclass(frozen=True)
-class Policy:
-    """When to answer, clarify or fall back."""
-
-    threshold: float = 0.32
-    """Below this the bot does not answer."""
-    margin: float = 0.02
-    """An answer must lead the next intent by at least this much; otherwise it clarifies."""
-    long_message: int = 12
-    """Messages of at least this many words are judged as long."""
-    long_discount: float = 0.75
-    """A long message may be answered from this share of the threshold..."""
-    long_lead: float = 0.15
-    """...when its answer leads the next intent by at least this share of its score."""
-    agreement: float = 0.9
-    """The second reading (likelihood.py) confirms the best match when it gives it at least this probability..."""
-    confirmed: float = 0.28
-    """...and then a question with a topic word may be answered from this score, with no margin,"""
-    confirmed_long: float = 0.2
-    """...and a long one from this score."""
-    suggestion_floor: float = 0.2
-    """Fallback suggestions are offered only above this score."""
-    max_suggestions: int = 3
 
 
 def suggestion(match: Match, intents: Mapping[str, Intent]) -> Suggestion:
@@ -58,44 +47,106 @@ def options_text(suggestions: Sequence[Suggestion]) -> str:
 
 
 def answer(intent: Intent, confidence: float, matches: Sequence[Match] = (), question: str = "",
-           notice: str | None = None, reason: str = "") -> Reply:
-    """The reply that gives an intent's curated answer."""
+           notice: str | None = None, reason: str = "", *, question_type: str | None = None) -> Reply:
+    """The reply that gives an intent's curated answer (worded for the kind of question)."""
     kind = "emergency" if intent.type == "red_flag" else "answer"
-    return Reply(kind=kind, text=intent.answer, intent=intent.id, confidence=confidence,
+    return Reply(kind=kind, text=intent.answer_to(question_type), intent=intent.id, confidence=confidence,
                  sources=intent.sources, matches=tuple(matches), notice=notice, question=question,
-                 reason=reason)
+                 reason=reason, question_type=question_type)
 
 
-def decide(
-    matches: Sequence[Match],
-    intents: Mapping[str, Intent],
-    settings: Settings,
-    policy: Policy,
-    *,
-    single_word: bool = False,
-    words: int = 0,
-    on_topic: bool = False,
-    second_reading: Callable[[], Opinion | None] | None = None,
-    question: str = "",
-    notice: str | None = None,
-) -> Reply:
-    """Choose the reply for ranked matches (best first); ``words`` is the message's length,
-    ``on_topic`` whether it uses a topic word and ``second_reading`` gives the likelihood model's
-    choice (they only matter for questions below the threshold or without a clear lead, so the
-    second reading is asked for only then)."""
-    matches = tuple(matches)
+def decide(reading: Reading, intents: Mapping[str, Intent], settings: Settings, policy: Policy) -> Reply:
+    """Choose the reply for a reading."""
+    r = reading
+    alarm = r.alarm
+    if alarm.fired:
+        reply = _asking_reply(r) if alarm.asking else _emergency_reply(r, settings)
+        return replace(reply, focus=r.focus, question_type=r.question_type)
+    if r.language != "en":
+        return Reply(kind="fallback", text=settings.message("not_english"), question=r.text, notice=r.notice)
+    notice = _join(r.notice, settings.message("help_coming")) if alarm.help_coming else r.notice
+    if r.rule is not None:
+        reply = _rule_reply(r, intents, settings, policy, notice)
+    else:
+        reply = _choose(r, intents, settings, policy, notice)
+    if reply.kind == "answer":
+        reply = _with_more(reply, r, intents, settings)
+    return replace(reply, focus=r.focus, question_type=r.question_type)
+
+
+# -- red flags ---------------------------------------------------------------------------------
+
+
+def _emergency_reply(r: Reading, settings: Settings) -> Reply:
+    """Each category's first action, most urgent first, then the most urgent one's advice."""
+    fired = r.alarm.fired
+    top = fired[0].intent
+    actions = list(dict.fromkeys(f.intent.first_action for f in fired if f.intent.first_action))
+    lead = settings.message("emergency_several") if len(actions) > 1 else ""
+    text = "\n".join(part for part in (lead, *actions) if part)
+    text = f"{text}\n\n{top.answer}" if text else top.answer
+    matches = tuple(Match(f.intent.id, 1.0, f.trigger, f.intent.path, f.line) for f in fired)
+    return Reply(kind="emergency", text=text, intent=top.id, confidence=1.0, sources=top.sources,
+                 matches=matches, notice=r.notice, question=r.text,
+                 red_flags=tuple(f.intent.id for f in fired))
+
+
+def _asking_reply(r: Reading) -> Reply:
+    """A question about a symptom in general: the category's guidance, as information."""
+    fired = r.alarm.fired[0]
+    top = fired.intent
+    text = top.asking or (f"{top.first_action}\n\n{top.answer}" if top.first_action else top.answer)
+    return Reply(kind="answer", text=text, intent=top.id, confidence=1.0, sources=top.sources,
+                 matches=(Match(top.id, 1.0, fired.trigger, top.path, fired.line),), notice=r.notice,
+                 question=r.text, reason="a question about a red-flag symptom in general, not happening now",
+                 red_flags=tuple(f.intent.id for f in r.alarm.fired))
+
+
+# -- intent triggers ---------------------------------------------------------------------------
+
+
+def _rule_reply(r: Reading, intents: Mapping[str, Intent], settings: Settings, policy: Policy,
+                notice: str | None) -> Reply:
+    """An intent's trigger decides; the general answers that match are offered as options."""
+    assert r.rule is not None
+    intent = r.rule.intent
+    fired = Match(intent.id, 1.0, r.rule.trigger, intent.path, r.rule.line)
+    others = tuple(m for m in r.matches if m.intent != intent.id and intents[m.intent].type == "content")
+    options = tuple(suggestion(m, intents) for m in others[: policy.max_suggestions]
+                    if m.confidence >= policy.topic_suggestion_floor)
+    reply = answer(intent, 1.0, (fired, *others), r.text, notice,
+                   reason=f"the message sets off a trigger of {intent.id!r}", question_type=r.question_type)
+    if options:
+        text = _with_options(reply.text, settings.message("personal_options"), options,
+                             settings.message("personal_options_end"))
+        reply = replace(reply, text=text, suggestions=options)
+    return reply
+
+
+# -- matches -----------------------------------------------------------------------------------
+
+
+def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, policy: Policy,
+            notice: str | None) -> Reply:
+    matches = r.matches
+    question = r.text
     if not matches:
         return fallback((), settings, question=question, notice=notice)
-    floor = min(policy.suggestion_floor, policy.threshold)
+    floor = _suggestion_floor(r, policy)
     in_scope = tuple(m for m in matches if intents[m.intent].type != "out_of_scope")
     if intents[matches[0].intent].type == "out_of_scope" and matches[0].confidence >= policy.threshold:
         # The question looks most like one of the curated examples of what this bot is not
         # for ("how to find a trial lawyer"): decline, offering any close in-scope answers.
         options = tuple(suggestion(m, intents) for m in in_scope[: policy.max_suggestions]
-                        if m.confidence >= floor)
+                        if m.confidence >= max(floor, policy.suggestion_floor))
         declined = fallback(options, settings, confidence=matches[0].confidence, matches=matches,
                             question=question, notice=notice)
-        return replace(declined, text=intents[matches[0].intent].answer + "\n" + _help_line(settings))
+        help_line = settings.message("help_line")
+        text = intents[matches[0].intent].answer + (f"\n{help_line}" if help_line else "")
+        if options:
+            text = _with_options(text, settings.message("fallback_options"), options,
+                                 settings.message("fallback_options_end"))
+        return replace(declined, text=text)
     # The second reading may confirm only the best match of all: when an out-of-scope example
     # ranks first, even below the threshold, the in-scope runner-up is no close call to settle.
     best_overall = matches[0].intent
@@ -104,34 +155,45 @@ def decide(
         return fallback((), settings, question=question, notice=notice)
     top = matches[0]
     runner_up = matches[1].confidence if len(matches) > 1 else 0.0
-    too_short = single_word and top.confidence < 1.0 and policy.threshold > 0
-    if not too_short:
+    too_short = r.single_word and top.confidence < 1.0 and policy.threshold > 0
+    if not too_short and not r.other_illness:
         if top.confidence >= policy.threshold and (top.confidence - runner_up >= policy.margin
                                                    or top.confidence >= 1.0):
-            return answer(intents[top.intent], top.confidence, matches, question, notice)
-        opinion = (second_reading() if second_reading is not None and top.intent == best_overall
-                   and top.confidence >= _confirmed_floor(words, on_topic, policy) else None)
+            return answer(intents[top.intent], top.confidence, matches, question, notice,
+                          question_type=r.question_type)
+        opinion = (r.second_reading() if r.second_reading is not None and top.intent == best_overall
+                   and top.confidence >= _confirmed_floor(r.words, r.on_topic, policy) else None)
         if opinion is not None and opinion.intent == top.intent and opinion.probability >= policy.agreement:
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a close call that the second reading (word likelihood) settles: "
-                          f"it is {opinion.probability:.0%} sure of the same answer")
-        if (on_topic and _long_and_clear(top.confidence, runner_up, words, policy)
-                and not _disputed(second_reading, top.intent, policy)):
+                          f"it is {opinion.probability:.0%} sure of the same answer", question_type=r.question_type)
+        if (r.on_topic and _long_and_clear(top.confidence, runner_up, r.words, policy)
+                and not _disputed(r.second_reading, top.intent, policy)):
             return answer(intents[top.intent], top.confidence, matches, question, notice,
-                          f"a long message about cancer, whose answer leads the next by "
-                          f"{(top.confidence - runner_up) / top.confidence:.0%} of its score")
-    if top.confidence >= policy.threshold and not too_short:
+                          f"a long message about our subject, whose answer leads the next by "
+                          f"{(top.confidence - runner_up) / top.confidence:.0%} of its score",
+                          question_type=r.question_type)
+    if top.confidence >= policy.threshold and not too_short and not r.other_illness:
         close = [m for m in matches if top.confidence - m.confidence < max(policy.margin, 0.1)]
         options = tuple(suggestion(m, intents) for m in close[: policy.max_suggestions])
         if len(options) < 2:
             options = tuple(suggestion(m, intents) for m in matches[:2])
-        text = "I have more than one answer that could fit. Did you mean:\n" + options_text(options) + \
-            "\nType the number of the one you want, or ask in other words."
+        text = _with_options(settings.message("clarify"), "", options, settings.message("clarify_end"))
         return Reply(kind="clarify", text=text, confidence=top.confidence, suggestions=options,
                      matches=matches, notice=notice, question=question)
-    options = tuple(suggestion(m, intents) for m in matches[: policy.max_suggestions] if m.confidence >= floor)
+    options = tuple(suggestion(m, intents) for m in matches[: policy.max_suggestions]
+                    if m.confidence >= floor and intents[m.intent].type == "content")
     return fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
                     notice=notice)
+
+
+def _suggestion_floor(r: Reading, policy: Policy) -> float:
+    """How good a candidate must be to be offered: a message about our subject always gets its
+    best few topics; a message about another illness gets none."""
+    if r.other_illness:
+        return float("inf")
+    floor = policy.topic_suggestion_floor if r.on_topic else policy.suggestion_floor
+    return min(floor, policy.threshold)
 
 
 def _confirmed_floor(words: int, on_topic: bool, policy: Policy) -> float:
@@ -152,24 +214,47 @@ def _long_and_clear(score: float, runner_up: float, words: int, policy: Policy) 
             < policy.threshold and score - runner_up >= policy.long_lead * score)
 
 
-def _help_line(settings: Settings) -> str:
-    return (f"For questions about your own care, please ask your care team, or call "
-            f"{settings.values['cancer_helpline']}.")
+# -- what an answer offers next ----------------------------------------------------------------
+
+
+def _with_more(reply: Reply, r: Reading, intents: Mapping[str, Intent], settings: Settings) -> Reply:
+    """An answer with its related questions, and a second question of the message offered."""
+    intent = intents.get(reply.intent or "")
+    related = tuple(Suggestion(i, intents[i].question, 0.0) for i in (intent.related if intent else ())
+                    if i in intents)
+    reply = replace(reply, related=related)
+    also = tuple(suggestion(m, intents) for m in r.also if m.intent != reply.intent
+                 and m.intent not in {s.intent for s in reply.suggestions})
+    if also and not reply.suggestions:
+        text = _with_options(reply.text, settings.message("also_asked"), also, settings.message("also_asked_end"))
+        reply = replace(reply, text=text, suggestions=also)
+    return reply
+
+
+def _with_options(text: str, lead: str, options: Sequence[Suggestion], end: str) -> str:
+    parts = [text, "\n".join(p for p in (lead, options_text(options), end) if p)]
+    return "\n\n".join(p for p in parts if p) if text else "\n".join(p for p in parts[1:] if p)
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first} {second}" if first else second
 
 
 def fallback(options: tuple[Suggestion, ...], settings: Settings, *, confidence: float = 0.0,
              matches: Sequence[Match] = (), question: str = "", notice: str | None = None) -> Reply:
     """The honest "I'm not sure" reply, with suggestions if there are any."""
-    help_line = _help_line(settings)
+    help_line = settings.message("help_line")
     if len(options) == 1:
-        text = f"I'm not sure I understood. Did you mean: \"{options[0].question}\"?\n" \
-               "Say yes, or ask in other words.\n" + help_line
+        asked = options[0].question
+        lead = settings.message("fallback_one", question=asked)
+        mark = "" if lead.rstrip().endswith(("?", "?\"")) else "?"
+        text = f"{lead}{mark}\n{settings.message('fallback_one_end')}"
     elif options:
-        text = "I'm not sure I understood. Did you mean:\n" + options_text(options) + \
-            "\nType a number to choose, or ask in other words.\n" + help_line
+        text = "\n".join((settings.message("fallback_options"), options_text(options),
+                          settings.message("fallback_options_end")))
     else:
-        text = ("I'm sorry, I don't have a reliable answer to that. I answer questions about cancer "
-                "that may come back or has come back. Type \"help\" to see the topics I know.\n"
-                + help_line)
+        text = settings.message("fallback")
+    if help_line:
+        text = f"{text}\n{help_line}"
     return Reply(kind="fallback", text=text, confidence=confidence, suggestions=options,
                  matches=tuple(matches), notice=notice, question=question)

@@ -5,33 +5,35 @@ from __future__ import annotations
 import gc
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from functools import cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
-from .analysis import Analysis, Analyzer
-from .decide import Policy, answer, decide
+from .analysis import Analyzer
+from .conversation import Conversation
+from .decide import decide
 from .index_cache import cached_matcher
 from .knowledge import KnowledgeBase, load_knowledge_base
-from .likelihood import Likelihood, Opinion
+from .likelihood import Likelihood
 from .matcher import Matcher, Tuning
 from .model import Intent, Match, Reply
 from .normalise import words
-from .safety import RedFlag, RedFlagDetector
+from .policy import Policy
+from .reading import Reader, Reading
+from .safety import RedFlag, RedFlagScreen
 from .triggers import Fired, TriggerDetector
 
-if TYPE_CHECKING:
-    from .conversation import Conversation
+Assessment = Reading
+"""The name a Reading had before it grew; kept for code written against it."""
+
 
 @dataclass(frozen=True)
 class _Index:
     """What answering needs beyond the knowledge base itself; built once per Bot."""
 
-    red_flags: RedFlagDetector
+    screen: RedFlagScreen
     rules: TriggerDetector
     analyzer: Analyzer
     matcher: Matcher
@@ -43,15 +45,17 @@ class _Index:
 
     @classmethod
     def _build(cls, knowledge: KnowledgeBase, tuning: Tuning) -> "_Index":
-        red_flags = RedFlagDetector(knowledge.intents)
+        screen = RedFlagScreen(knowledge.intents, knowledge.safety)
         rules = TriggerDetector(knowledge.intents, lambda i: (i.triggers, i.trigger_lines))
         # Every word the curators wrote is a real word: spelling correction must leave it alone
         # (otherwise "fewer" would be corrected to the red-flag word "fever"). Answers are long
         # and only their plain words matter here, so a simple split serves.
         known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
         known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
-        analyzer = Analyzer(knowledge.vocabulary, [*known, *red_flags.words(), *rules.words()])
-        return cls(red_flags, rules, analyzer, cached_matcher(knowledge, analyzer, tuning))
+        alarming = screen.words()
+        analyzer = Analyzer(knowledge.vocabulary, [*known, *alarming, *rules.words()],
+                            lexicon=knowledge.lexicon, protected=alarming)
+        return cls(screen, rules, analyzer, cached_matcher(knowledge, analyzer, tuning))
 
 
 @contextmanager
@@ -71,38 +75,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass(frozen=True)
-class Assessment:
-    """A message as the engine read it, before a reply is chosen."""
-
-    text: str
-    notice: str | None
-    red_flag: RedFlag | None
-    matches: tuple[Match, ...]
-    single_word: bool
-    words: int = 0
-    """How many words the message has (long messages are judged a little differently)."""
-    on_topic: bool = False
-    """Whether the message uses one of the vocabulary's topic words."""
-    second_reading: Callable[[], Opinion | None] | None = field(default=None, repr=False, compare=False)
-    """The likelihood model's choice for the message, worked out only if a close call asks."""
-    rule: Fired | None = None
-    """An intent's trigger that the message sets off (checked after red flags): it decides the
-    answer whatever the matches say."""
-
-
 _LETTERS = re.compile(r"[a-z]+")
-# Sentences end at . ! ? or a line break; a question mark stays with its sentence.
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-FOCUS_MIN_WORDS = 12
-"""Messages this long are also read as their question sentence alone."""
-FOCUS_MIN_QUESTION_WORDS = 5
-"""A question sentence shorter than this is read together with the sentence before it."""
-
-MAX_QUESTION_CHARS = 2000
-"""Longer questions are cut before matching (and the reply says so)."""
-SAFETY_SCAN_CHARS = 20_000
-"""Red flags are looked for further into a long paste than matching reads."""
 
 
 class Bot:
@@ -127,6 +100,7 @@ class Bot:
         self._index: _Index | None = None
         self._index_error: BaseException | None = None
         self._index_lock = threading.Lock()
+        self._reader: Reader | None = None
         self._likelihood: Likelihood | None = None
         self._likelihood_lock = threading.Lock()
         if eager:
@@ -155,7 +129,10 @@ class Bot:
         with self._index_lock:
             if self._index is None and self._index_error is None:
                 try:
-                    self._index = _Index.build(self.knowledge, self.tuning)
+                    index = _Index.build(self.knowledge, self.tuning)
+                    self._reader = Reader(index.analyzer, index.screen, index.rules, index.matcher,
+                                          lambda: self.likelihood, self.settings, self.policy)
+                    self._index = index
                 except BaseException as exc:  # re-raised to every caller, never a silent hang
                     self._index_error = exc
             if self._index_error is not None:
@@ -164,20 +141,21 @@ class Bot:
             return self._index
 
     @property
-    def red_flags(self) -> RedFlagDetector:
-        return (self._index or self._build_index()).red_flags
+    def _ready(self) -> _Index:
+        return self._index or self._build_index()
 
     @property
-    def _rules(self) -> TriggerDetector:
-        return (self._index or self._build_index()).rules
+    def red_flags(self) -> RedFlagScreen:
+        """The red-flag screen: every category, most urgent first."""
+        return self._ready.screen
 
     @property
     def analyzer(self) -> Analyzer:
-        return (self._index or self._build_index()).analyzer
+        return self._ready.analyzer
 
     @property
     def matcher(self) -> Matcher:
-        return (self._index or self._build_index()).matcher
+        return self._ready.matcher
 
     @property
     def likelihood(self) -> Likelihood:
@@ -197,7 +175,7 @@ class Bot:
         """Load a knowledge base folder (default: the shipped one) and build the engine.
 
         ``threshold`` (0..1) overrides the default confidence needed to answer; ``0.0`` always
-        gives the best candidate. ``locale`` picks emergency numbers from the settings.
+        gives the best candidate. ``locale`` picks help lines and wording from the settings.
         ``eager=False`` leaves building the matching index to ``prepare()`` or the first
         question. Raises ``IntentFileError`` (with ``.path`` and ``.line``) for a broken file.
         """
@@ -224,9 +202,46 @@ class Bot:
         """The intent with this id, or None."""
         return self._by_id.get(intent_id)
 
+    def message(self, name: str, **extra: str | int) -> str:
+        """One of the bot's own sentences from the knowledge base's settings (see settings.py)."""
+        return self.settings.message(name, **extra)
+
+    def subjects(self, intent_id: str) -> frozenset[str]:
+        """The conversation subjects (vocabulary ``context`` terms) an intent is about."""
+        return self.matcher.subjects(intent_id)
+
+    def subjects_named(self, text: str) -> tuple[tuple[str, ...], str]:
+        """The conversation subjects a text names, and the words that name them.
+
+        >>> Bot.load().subjects_named("why did my lung cancer come back")
+        (('lung',), 'lung')
+        """
+        analysis = self.analyzer.analyse(text[: self.policy.max_question_chars])
+        subjects = self.analyzer.context_terms(analysis.terms)
+        named = " ".join(" ".join(analysis.words[a:b]) for a, b in analysis.words_of(set(subjects)))
+        return subjects, named
+
+    def without_subjects(self, text: str) -> str:
+        """The text's words without those that name a conversation subject.
+
+        >>> Bot.load().without_subjects("how is lung cancer treated")
+        'how is cancer treated'
+        """
+        analysis = self.analyzer.analyse(text[: self.policy.max_question_chars])
+        subjects = set(self.analyzer.context_terms(analysis.terms))
+        dropped = {i for start, end in analysis.words_of(subjects) for i in range(start, end)}
+        return " ".join(w for i, w in enumerate(analysis.words) if i not in dropped)
+
+    def key_words(self, text: str, keep: int = 3) -> str:
+        """The most informative words of a text (the rarest terms first), in their order."""
+        analysis = self.analyzer.analyse(text[: self.policy.max_question_chars])
+        weights = [(self.matcher.idf.get(term, 0.0), i) for i, term in enumerate(analysis.terms)]
+        chosen = sorted(i for _, i in sorted(weights, reverse=True)[:keep])
+        return " ".join(" ".join(analysis.words[slice(*analysis.spans[i])]) for i in chosen)
+
     def red_flag(self, question: str) -> RedFlag | None:
-        """The red-flag rule this message sets off, if any."""
-        return self.red_flags.detect(self.analyzer.analyse(question[:SAFETY_SCAN_CHARS]).stems)
+        """The most urgent red flag this message sets off now, if any."""
+        return self.read(question).red_flag
 
     def rule(self, question: str) -> Fired | None:
         """The intent trigger (other than a red flag) this message sets off, if any.
@@ -234,94 +249,42 @@ class Bot:
         >>> Bot.load().rule("can I skip my next chemo cycle?").intent.id
         'personal_advice'
         """
-        return self._rules.detect(self.analyzer.analyse(question[:MAX_QUESTION_CHARS]).stems)
+        return self.read(question).rule
 
     def rank(self, question: str, *, limit: int = 5) -> list[Match]:
         """The best matching intents for a question, best first, ignoring red flags and policy."""
-        return self.matcher.rank(self.analyzer.analyse(question[:MAX_QUESTION_CHARS]), limit=limit)
+        return self.matcher.rank(self.analyzer.analyse(question[: self.policy.max_question_chars]), limit=limit)
 
-    def assess(self, question: str) -> "Assessment":
-        """Everything the engine knows about a message before choosing a reply: the red flag
-        it sets off, if any, and the ranked matches. ``reply(assessment)`` turns it into a
-        Reply; evaluation tools reuse one assessment for many thresholds."""
-        if not isinstance(question, str):
-            question = str(question, "utf-8", "replace") if isinstance(question, bytes) else str(question)
-        notice = None
-        text = question
-        if len(question) > MAX_QUESTION_CHARS:
-            text = question[:MAX_QUESTION_CHARS]
-            notice = (f"Your message was long, so I read only its first {MAX_QUESTION_CHARS:,} "
-                      "characters.")
-        # One reading serves the red-flag scan and the matching, unless the message is long
-        # enough for the two to read different lengths of it.
-        scanned = self.analyzer.analyse(question[:SAFETY_SCAN_CHARS])
-        flag = self.red_flags.detect(scanned.stems)
-        if flag is not None:
-            return Assessment(text, notice, flag, (), False)
-        analysis = whole = scanned if text is question else self.analyzer.analyse(text)
-        words = len(whole.words)
-        rule = self._rules.detect(whole.stems)
-        matches = tuple(self.matcher.rank(analysis, limit=5))
-        focus = self._focus(text, analysis)
-        if focus is not None:
-            focused = tuple(self.matcher.rank(focus, limit=5))
-            # The question sentence may make the reading surer, never change it: its answer must
-            # be the one the whole message already ranks first.
-            if (focused and matches and focused[0].confidence > matches[0].confidence
-                    and focused[0].intent == matches[0].intent):
-                matches, analysis = focused, focus
-        # Cached: an evaluation may re-decide one assessment under many thresholds.
-        second_reading = cache(lambda: self.likelihood.opinion(whole))
-        return Assessment(text, notice, None, matches, len(set(analysis.terms)) <= 1, words,
-                          self.analyzer.on_topic(whole), second_reading, rule)
+    def read(self, message: str, *, context: str = "") -> Reading:
+        """Everything the engine knows about a message before choosing a reply: red flags, the
+        language, the question it asks and its story, what it is about, the ranked matches.
+        ``reply(reading)`` turns it into a Reply; evaluation tools reuse one reading for many
+        thresholds. ``context`` names the subject of earlier turns (conversations use it).
 
-    def _focus(self, text: str, analysis: "Analysis") -> "Analysis | None":
-        """For a long message, its question sentence read on its own, with the subjects
-        (lung, breast...) the rest of the message names: a story around a question should not
-        drown it ("My mother had a lobectomy last year... What signs should we watch for?")."""
-        if len(analysis.words) < FOCUS_MIN_WORDS:
-            return None
-        sentences = [s for s in _SENTENCE.split(text) if len(words(s)) >= 3]
-        if len(sentences) < 2:
-            return None
-        asked = [s for s in sentences if "?" in s]
-        sentence = (asked or sentences)[-1]
-        # A short question ("Is that normal?") points back at the sentence before it: read the
-        # two together, or the subject alone would decide the answer.
-        at = sentences.index(sentence)
-        if len(words(sentence)) < FOCUS_MIN_QUESTION_WORDS and at > 0:
-            sentence = f"{sentences[at - 1]} {sentence}"
-        focus = self.analyzer.analyse(sentence)
-        subjects = set(self.analyzer.context_terms(analysis.terms)) - set(focus.terms)
-        if subjects:
-            named = " ".join(" ".join(analysis.words[a:b]) for a, b in analysis.words_of(subjects))
-            focus = self.analyzer.analyse(f"{sentence} {named}")
-        return focus
+        Raises TypeError for anything but text.
+        """
+        if not isinstance(message, str):
+            raise TypeError(f"a message must be text (str), not {type(message).__name__}")
+        self._ready
+        assert self._reader is not None
+        return self._reader.read(message, context=context)
 
-    def reply(self, assessment: "Assessment", policy: Policy | None = None) -> Reply:
-        """The reply for an assessed message, under this bot's policy or another one."""
-        a = assessment
-        if a.red_flag is not None:
-            intent = a.red_flag.intent
-            return answer(intent, 1.0, (Match(intent.id, 1.0, a.red_flag.trigger, intent.path,
-                                              a.red_flag.line),), a.text, a.notice)
-        if a.rule is not None:
-            intent = a.rule.intent
-            fired = Match(intent.id, 1.0, a.rule.trigger, intent.path, a.rule.line)
-            others = tuple(m for m in a.matches if m.intent != intent.id)
-            return answer(intent, 1.0, (fired, *others), a.text, a.notice,
-                          reason=f"the message sets off a trigger of {intent.id!r}")
-        return decide(a.matches, self._by_id, self.settings, policy or self.policy,
-                      single_word=a.single_word, words=a.words, on_topic=a.on_topic,
-                      second_reading=a.second_reading, question=a.text, notice=a.notice)
+    assess = read
+
+    def reply(self, reading: Reading, policy: Policy | None = None) -> Reply:
+        """The reply for a reading, under this bot's policy or another one."""
+        return decide(reading, self._by_id, self.settings, policy or self.policy)
 
     def ask(self, question: str) -> Reply:
-        """Answer one message, with no memory of earlier ones. Never raises for any text."""
-        return self.reply(self.assess(question))
+        """Answer one message, with no memory of earlier ones. Never raises for any text;
+        raises TypeError for something that is not text.
 
-    def conversation(self) -> "Conversation":
+        >>> Bot.load().ask("ok. what is adjuvant therapy?").intent
+        'what_is_adjuvant'
+        """
+        return self.reply(self.read(question))
+
+    def conversation(self) -> Conversation:
         """A new stateful conversation: numbers pick options, "yes" accepts a suggestion, and
         short follow-ups keep the subject of the last answer."""
-        from .conversation import Conversation
-
         return Conversation(self)

@@ -8,24 +8,32 @@ Validation collects every problem it finds (``check`` reports them all in one ru
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .errors import BotError, IntentFileError
-from .model import Intent, Source
+from .lexicon import CONCEPT_KINDS, Concept, Lexicon, QuestionType
+from .model import Intent, SafetyRules, Source
 from .normalise import normalise
-from .settings import DEFAULT_DISCLAIMER, DEFAULT_VALUES, Settings, UnknownPlaceholder
+from .settings import (DEFAULT_DISCLAIMER, DEFAULT_MESSAGES, DEFAULT_VALUES, MESSAGE_PLACEHOLDERS, Settings,
+                       UnknownPlaceholder)
 from .vocabulary import Vocabulary
 from .yaml_source import LocatedDict, LocatedList, line_of, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 INTENT_TYPES = ("content", "conversation", "red_flag", "out_of_scope")
-TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings")
+TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings", "lexicon", "safety")
 INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related",
-               "triggers", "exceptions")
+               "triggers", "exceptions", "about", "asks", "answer_for", "urgency", "first_action", "asking",
+               "language", "requires_topic")
+RED_FLAG_KEYS = ("urgency", "first_action", "asking", "requires_topic")
+SAFETY_KEYS = ("asking", "now", "help_coming")
+LEXICON_KEYS = ("source", "concepts", "question_types")
+VOCABULARY_KEYS = ("synonyms", "misspellings", "words", "context", "topic", "fillers", "languages")
 SOURCE_KEYS = ("url", "title", "accessed")
 _HAS_WORD = re.compile(r"[^\W_]")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -40,6 +48,8 @@ class KnowledgeBase:
     intents: tuple[Intent, ...]
     vocabulary: Vocabulary
     settings: Settings
+    lexicon: Lexicon = Lexicon()
+    safety: SafetyRules = SafetyRules()
 
 
 def shipped_intents_folder() -> Path:
@@ -98,6 +108,8 @@ class _Reader:
         self.problems: list[IntentFileError] = []
         self.raw_intents: list[tuple[Intent, Path]] = []
         self.vocabulary = Vocabulary()
+        self.lexicon = Lexicon()
+        self.safety = SafetyRules()
         self.settings_data: tuple[LocatedDict, Path] | None = None
 
     def problem(self, message: str, path: Path, line: int | None = None, intent: str | None = None) -> None:
@@ -120,9 +132,9 @@ class _Reader:
         for key in unknown:
             self.problem(f"unknown top-level key {key!r} (expected one of: {', '.join(TOP_LEVEL_KEYS)})",
                          path, data.line_of(key))
-        if not any(k in data for k in ("intents", "vocabulary", "settings")):
+        if not any(k in data for k in TOP_LEVEL_KEYS[1:]):
             if not unknown:
-                self.problem("expected `intents:`, `vocabulary:` or `settings:`", path, 1)
+                self.problem("expected `intents:`, `vocabulary:`, `lexicon:`, `safety:` or `settings:`", path, 1)
             return
         topic = data.get("topic", _topic_from_filename(path))
         if not isinstance(topic, str) or not topic.strip():
@@ -132,6 +144,10 @@ class _Reader:
             self.read_intents(data["intents"], path, data.line_of("intents"), topic.strip())
         if "vocabulary" in data:
             self.read_vocabulary(data["vocabulary"], path, data.line_of("vocabulary"))
+        if "lexicon" in data:
+            self.read_lexicon(data["lexicon"], path, data.line_of("lexicon"))
+        if "safety" in data:
+            self.read_safety(data["safety"], path, data.line_of("safety"))
         if "settings" in data:
             if self.settings_data is not None:
                 self.problem(f"settings are already defined in {self.settings_data[1]}", path,
@@ -172,7 +188,8 @@ class _Reader:
 
         for key in item:
             if key not in INTENT_KEYS:
-                fail(f"unknown field {key!r} (expected: {', '.join(INTENT_KEYS)})", key)
+                fail(f"unknown field {key!r}{_did_you_mean(key, INTENT_KEYS)} (expected: {', '.join(INTENT_KEYS)})",
+                     key)
 
         question = item.get("question")
         if "question" in item and (not isinstance(question, str) or not question.strip()):
@@ -212,6 +229,43 @@ class _Reader:
             fail("`related` must be a list of intent ids", "related")
             related = []
 
+        about = item.get("about", [])
+        if not isinstance(about, list) or not all(isinstance(a, str) and ID_PATTERN.match(a) for a in about):
+            fail("`about` must be a list of lexicon concept ids", "about")
+            about = []
+        asks = item.get("asks")
+        if asks is not None and not (isinstance(asks, str) and ID_PATTERN.match(asks)):
+            fail("`asks` must be one lexicon question type id", "asks")
+            asks = None
+        answer_for: list[tuple[str, str]] = []
+        variants = item.get("answer_for", LocatedDict())
+        if not isinstance(variants, LocatedDict) or not all(
+                isinstance(v, str) and v.strip() and ID_PATTERN.match(k) for k, v in variants.items()):
+            fail("`answer_for` must map question type ids to answer texts", "answer_for")
+        else:
+            answer_for = [(k, v.strip()) for k, v in variants.items()]
+        language = item.get("language", "en")
+        if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}", language):
+            fail(f"`language` must be a language code such as en or es (found {language!r})", "language")
+            language = "en"
+        urgency = item.get("urgency", 0)
+        if isinstance(urgency, bool) or not isinstance(urgency, int) or urgency < 0:
+            fail(f"`urgency` must be a whole number, 0 or more (found {urgency!r})", "urgency")
+            urgency = 0
+        requires_topic = item.get("requires_topic", False)
+        if not isinstance(requires_topic, bool):
+            fail("`requires_topic` must be true or false", "requires_topic")
+            requires_topic = False
+        first_action, asking = (item.get(key, "") for key in ("first_action", "asking"))
+        for key, value in (("first_action", first_action), ("asking", asking)):
+            if not isinstance(value, str):
+                fail(f"`{key}` must be text", key)
+        for key in RED_FLAG_KEYS:
+            if key in item and intent_type != "red_flag":
+                fail(f"`{key}` only applies to red-flag intents (type: red_flag)", key)
+        if intent_type == "red_flag" and isinstance(first_action, str) and "\n" in first_action.strip():
+            fail("`first_action` must be one line: the reply's first line says what to do now", "first_action")
+
         if len(self.problems) > before or intent_id is None:
             return None
         if not question:
@@ -222,7 +276,10 @@ class _Reader:
             answer=answer.strip(), sources=tuple(sources), reviewed=reviewed,
             type=intent_type, topic=topic, related=tuple(related), path=str(path), line=where,
             pattern_lines=tuple(pattern_lines), exceptions=tuple(e.strip() for e in exceptions),
-            triggers=tuple(triggers), trigger_lines=tuple(trigger_lines),
+            triggers=tuple(triggers), trigger_lines=tuple(trigger_lines), about=tuple(about), asks=asks,
+            answer_for=tuple(answer_for), urgency=urgency, language=language, requires_topic=requires_topic,
+            first_action=" ".join(first_action.split()) if isinstance(first_action, str) else "",
+            asking=asking.strip() if isinstance(asking, str) else "",
         )
 
     def read_triggers(self, item: LocatedDict, intent_type: str, fail: Any) -> tuple[list[str], list[int]]:
@@ -300,9 +357,9 @@ class _Reader:
                          "topic", path, line)
             return
         for key in data:
-            if key not in ("synonyms", "misspellings", "words", "context", "topic"):
-                self.problem(f"unknown vocabulary key {key!r} (expected synonyms, misspellings, words, "
-                             "context, topic)", path, data.line_of(key))
+            if key not in VOCABULARY_KEYS:
+                self.problem(f"unknown vocabulary key {key!r}{_did_you_mean(key, VOCABULARY_KEYS)} (expected "
+                             f"{', '.join(VOCABULARY_KEYS)})", path, data.line_of(key))
         groups: list[tuple[str, ...]] = []
         synonyms = data.get("synonyms", [])
         if not isinstance(synonyms, list):
@@ -333,10 +390,19 @@ class _Reader:
             self.problem("`words` must be a list of texts (real words, several per line allowed)",
                          path, data.line_of("words"))
             real_words = []
-        context, topic = (self.texts(data, key, path) for key in ("context", "topic"))
+        context, topic, fillers = (self.texts(data, key, path) for key in ("context", "topic", "fillers"))
+        languages: dict[str, frozenset[str]] = {}
+        raw_languages = data.get("languages", LocatedDict())
+        if not isinstance(raw_languages, LocatedDict) or not all(
+                isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}", k) and isinstance(v, str)
+                for k, v in raw_languages.items()):
+            self.problem("`languages` must map language codes (es, fr) to their marker words", path,
+                         data.line_of("languages"))
+        else:
+            languages = {k: frozenset(normalise(v).split()) for k, v in raw_languages.items()}
         self.vocabulary = self.vocabulary.merged(
             Vocabulary(synonyms=tuple(groups), misspellings=MappingProxyType(fixed),
-                       context=context, topic=topic,
+                       context=context, topic=topic, fillers=fillers, languages=MappingProxyType(languages),
                        real_words=frozenset(w for line in real_words for w in normalise(line).split()))
         )
 
@@ -357,6 +423,10 @@ class _Reader:
                          path, data.line_of("default_locale"))
             return Settings()
         values = locales[chosen]
+        local_messages: Any = {}
+        if isinstance(values, LocatedDict) and "messages" in values:
+            local_messages = values["messages"]
+            values = _without(values, "messages")
         if not isinstance(values, LocatedDict) or not all(isinstance(v, str) for v in values.values()):
             self.problem(f"locale {chosen!r} must map names to texts", path, locales.line_of(chosen))
             return Settings()
@@ -367,15 +437,140 @@ class _Reader:
         if not isinstance(disclaimer, str):
             self.problem("`disclaimer` must be text", path, data.line_of("disclaimer"))
             disclaimer = DEFAULT_DISCLAIMER
+        messages = {**self.read_messages(data.get("messages", {}), path, data.line_of("messages")),
+                    **self.read_messages(local_messages, path, locales.line_of(chosen))}
         settings = Settings(locale=chosen, values=MappingProxyType({**DEFAULT_VALUES, **values}),
-                            disclaimer_template=" ".join(disclaimer.split()), locales=names)
+                            disclaimer_template=" ".join(disclaimer.split()), locales=names,
+                            messages=MappingProxyType({**DEFAULT_MESSAGES, **messages}))
         try:
             settings.disclaimer
         except UnknownPlaceholder as exc:
             self.problem(f"disclaimer uses unknown placeholder {{{exc.args[0]}}}", path,
                          data.line_of("disclaimer"))
             return Settings()
+        for name, template in messages.items():
+            own = {p: "" for p in MESSAGE_PLACEHOLDERS.get(name, ())}
+            try:
+                settings.fill(template, extra=own)
+            except UnknownPlaceholder as exc:
+                self.problem(f"message {name!r} uses unknown placeholder {{{exc.args[0]}}} in locale "
+                             f"{chosen!r} (known: {', '.join(sorted([*settings.values, *own]))})",
+                             path, data.line_of("messages"))
         return settings
+
+    def read_messages(self, data: Any, path: Path, line: int) -> dict[str, str]:
+        """The bot's own sentences (``messages:``), by name."""
+        if not data:
+            return {}
+        if not isinstance(data, LocatedDict):
+            self.problem("`messages` must map message names to texts", path, line)
+            return {}
+        out: dict[str, str] = {}
+        for name, text in data.items():
+            if name not in DEFAULT_MESSAGES:
+                self.problem(f"unknown message {name!r}{_did_you_mean(name, DEFAULT_MESSAGES)} (known: "
+                             f"{', '.join(DEFAULT_MESSAGES)})", path, data.line_of(name))
+            elif not isinstance(text, str):
+                self.problem(f"message {name!r} must be text (quote it)", path, data.line_of(name))
+            else:
+                out[name] = text.strip()
+        return out
+
+    def read_lexicon(self, data: Any, path: Path, line: int) -> None:
+        if not isinstance(data, LocatedDict):
+            self.problem("`lexicon` must be a mapping with source, concepts and question_types", path, line)
+            return
+        for key in data:
+            if key not in LEXICON_KEYS:
+                self.problem(f"unknown lexicon key {key!r}{_did_you_mean(key, LEXICON_KEYS)} (expected "
+                             f"{', '.join(LEXICON_KEYS)})", path, data.line_of(key))
+        source = data.get("source")
+        if not isinstance(source, str) or not source.strip():
+            self.problem("a lexicon needs `source:`: where its terms came from, and their licence", path, line)
+            source = ""
+        concepts: dict[str, Concept] = {}
+        raw_concepts = data.get("concepts", {})
+        if not isinstance(raw_concepts, LocatedDict):
+            self.problem("`concepts` must map concept ids to {kind, terms}", path, data.line_of("concepts"))
+            raw_concepts = LocatedDict()
+        for concept_id, entry in raw_concepts.items():
+            where = raw_concepts.line_of(concept_id)
+            if not ID_PATTERN.match(concept_id):
+                self.problem(f"concept id {concept_id!r} must be lower-case letters, digits and _", path, where)
+                continue
+            if concept_id in self.lexicon.concepts:
+                first = self.lexicon.concepts[concept_id]
+                self.problem(f"duplicate concept {concept_id!r} (first defined at {first.path}:{first.line})",
+                             path, where)
+                continue
+            if not isinstance(entry, LocatedDict):
+                self.problem(f"concept {concept_id!r} must be a mapping with kind and terms", path, where)
+                continue
+            for key in entry:
+                if key not in ("kind", "terms", "broader"):
+                    self.problem(f"concept {concept_id!r}: unknown field {key!r} (expected kind, terms, broader)",
+                                 path, entry.line_of(key))
+            kind = entry.get("kind")
+            if kind not in CONCEPT_KINDS:
+                self.problem(f"concept {concept_id!r}: `kind` must be one of {', '.join(CONCEPT_KINDS)} "
+                             f"(found {kind!r})", path, entry.line_of("kind"))
+                continue
+            terms = entry.get("terms", [])
+            if not isinstance(terms, list) or not all(isinstance(t, str) and normalise(t) for t in terms):
+                self.problem(f"concept {concept_id!r}: `terms` must be a list of texts (quote yes/no/on/off)",
+                             path, entry.line_of("terms"))
+                continue
+            broader = entry.get("broader", [])
+            if not isinstance(broader, list) or not all(isinstance(b, str) for b in broader):
+                self.problem(f"concept {concept_id!r}: `broader` must be a list of concept ids", path,
+                             entry.line_of("broader"))
+                broader = []
+            concepts[concept_id] = Concept(concept_id, kind, tuple(t.strip() for t in terms), tuple(broader),
+                                           str(path), where)
+        types: list[QuestionType] = []
+        raw_types = data.get("question_types", {})
+        if not isinstance(raw_types, LocatedDict):
+            self.problem("`question_types` must map type ids to lists of rules", path, data.line_of("question_types"))
+            raw_types = LocatedDict()
+        known_types = {t.id for t in self.lexicon.question_types}
+        for type_id, rules in raw_types.items():
+            where = raw_types.line_of(type_id)
+            if not ID_PATTERN.match(type_id) or type_id in known_types:
+                self.problem(f"question type {type_id!r}: the id must be unique, lower-case letters, digits and _",
+                             path, where)
+                continue
+            if not isinstance(rules, LocatedList) or not rules or not all(isinstance(r, str) and normalise(r)
+                                                                          for r in rules):
+                self.problem(f"question type {type_id!r} must list its rules (texts in the trigger language)",
+                             path, where)
+                continue
+            types.append(QuestionType(type_id, tuple(r.strip() for r in rules), str(path), where,
+                                      tuple(rules.item_lines)))
+        self.lexicon = self.lexicon.merged(Lexicon(MappingProxyType(concepts), tuple(types),
+                                                   (f"{path}: {' '.join(source.split())}",) if source else ()))
+
+    def read_safety(self, data: Any, path: Path, line: int) -> None:
+        if self.safety.path:
+            self.problem(f"`safety` rules are already defined in {self.safety.path}", path, line)
+            return
+        if not isinstance(data, LocatedDict):
+            self.problem(f"`safety` must be a mapping with {', '.join(SAFETY_KEYS)}", path, line)
+            return
+        lists: dict[str, tuple[str, ...]] = {}
+        lines: list[tuple[str, tuple[int, ...]]] = []
+        for key in data:
+            if key not in SAFETY_KEYS:
+                self.problem(f"unknown safety key {key!r}{_did_you_mean(key, SAFETY_KEYS)} (expected "
+                             f"{', '.join(SAFETY_KEYS)})", path, data.line_of(key))
+        for key in SAFETY_KEYS:
+            rules = data.get(key, [])
+            if not isinstance(rules, list) or not all(isinstance(r, str) and normalise(r) for r in rules):
+                self.problem(f"safety `{key}` must be a list of rules (texts in the trigger language)", path,
+                             data.line_of(key))
+                rules = []
+            lists[key] = tuple(r.strip() for r in rules)
+            lines.append((key, tuple(getattr(rules, "item_lines", ()))))
+        self.safety = SafetyRules(lists["asking"], lists["now"], lists["help_coming"], str(path), tuple(lines))
 
     @staticmethod
     def _unknown_locale(locale: str, names: tuple[str, ...]) -> Settings:
@@ -394,29 +589,44 @@ class _Reader:
                 continue
             seen[intent.id] = intent
             try:
-                answer = settings.fill(intent.answer)
+                intents.append(replace(
+                    intent, answer=settings.fill(intent.answer), first_action=settings.fill(intent.first_action),
+                    asking=settings.fill(intent.asking),
+                    answer_for=tuple((k, settings.fill(v)) for k, v in intent.answer_for)))
             except UnknownPlaceholder as exc:
                 self.problem(f"intent {intent.id!r}: answer uses unknown placeholder {{{exc.args[0]}}} "
                              f"(known: {', '.join(sorted(settings.values))}, disclaimer)",
                              path, intent.line, intent.id)
-                continue
-            intents.append(_replace_answer(intent, answer))
         for intent in intents:
             for related in intent.related:
                 if related not in seen:
                     self.problem(f"intent {intent.id!r}: related id {related!r} does not exist",
                                  Path(intent.path), intent.line, intent.id)
+        for concept in self.lexicon.concepts.values():
+            for broader in concept.broader:
+                if broader not in self.lexicon.concepts:
+                    self.problem(f"concept {concept.id!r}: broader concept {broader!r} does not exist",
+                                 Path(concept.path), concept.line)
         if not intents and not self.problems:
             self.problem("the knowledge base has no intents", root)
-        kb = KnowledgeBase(root=root, files=files, intents=tuple(intents),
-                           vocabulary=self.vocabulary, settings=settings)
+        kb = KnowledgeBase(root=root, files=files, intents=tuple(intents), vocabulary=self.vocabulary,
+                           settings=settings, lexicon=self.lexicon, safety=self.safety)
         return kb, self.problems
 
 
-def _replace_answer(intent: Intent, answer: str) -> Intent:
-    from dataclasses import replace
+def _without(data: LocatedDict, key: str) -> LocatedDict:
+    out = LocatedDict()
+    out.line = data.line
+    for k, v in data.items():
+        if k != key:
+            out[k] = v
+            out.key_lines[k] = data.line_of(k)
+    return out
 
-    return replace(intent, answer=answer)
+
+def _did_you_mean(name: str, known: Any) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _read_date(value: Any) -> dt.date | None:

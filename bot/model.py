@@ -46,6 +46,32 @@ class Intent:
     """Rules in the red-flag trigger language that always reach this intent, checked after the
     red flags and before matching ("can|should i stop|skip ... dose|tablets" for personal advice)."""
     trigger_lines: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    about: tuple[str, ...] = ()
+    """Lexicon concepts this intent answers about (``hormone_therapy``, ``lung``); matching counts
+    them like words every pattern uses, so a question naming the concept finds the intent."""
+    asks: str | None = None
+    """The lexicon question type this intent answers (``side_effects``, ``what_is``)."""
+    answer_for: tuple[tuple[str, str], ...] = ()
+    """(question type, answer) pairs: a different wording of the answer for a kind of question
+    ("how long have I got" gets personal_advice's words about prognosis, not about doses)."""
+    urgency: int = 0
+    """Red flags: the order several categories are given in, most urgent (lowest) first."""
+    first_action: str = ""
+    """Red flags: the one line that says what to do now; it opens the reply, and a message with
+    several red flags gets each category's first action, most urgent first."""
+    asking: str = ""
+    """Red flags: the category's guidance worded as information, for a question about the
+    symptom in general ("what should I do if I get a fever during chemo?")."""
+    language: str = "en"
+    """The language the intent's triggers and answer are written in."""
+    requires_topic: bool = False
+    """Red flags: fire only in a message about the knowledge base's subject (it uses a topic
+    word) or about no other illness: "fever" in a question about malaria is not ours to answer
+    with the cancer team's 24-hour line."""
+
+    def answer_to(self, question_type: str | None) -> str:
+        """The answer worded for this kind of question, if the intent has one, else ``answer``."""
+        return dict(self.answer_for).get(question_type or "", self.answer)
 
 
 @dataclass(frozen=True)
@@ -73,8 +99,15 @@ class Reply:
     """What the bot says to one message, with enough detail to explain the decision.
 
     ``kind`` is ``answer``, ``clarify``, ``fallback`` or ``emergency``; ``intent`` is the
-    answered intent's id (``None`` for clarify and fallback); ``confidence`` is the best
-    candidate's score in 0..1; ``matches`` are the top candidates, best first.
+    answered intent's id (``None`` for clarify and fallback; for an emergency, the most urgent
+    red-flag category, such as ``emergency_fever``); ``confidence`` is the best candidate's score
+    in 0..1; ``text`` is what to show; ``suggestions`` are numbered options (after a clarify or
+    fallback, a personal question, or a second question in one message); ``sources`` are the
+    answer's references; ``matches`` are the top candidates, best first, with the pattern, file
+    and line that matched.
+
+    >>> Reply(kind="answer", text="...", intent="what_is_recurrence").kind
+    'answer'
     """
 
     kind: ReplyKind
@@ -85,9 +118,21 @@ class Reply:
     sources: tuple[Source, ...] = ()
     matches: tuple[Match, ...] = ()
     notice: str | None = None
+    """A short note to show before the reply ("Your message was long, so..."), or None."""
     question: str = ""
+    """The message this reply answers, as the bot read it."""
     reason: str = ""
     """Why an answer was given despite a low score or a close runner-up, if that was the case."""
+    red_flags: tuple[str, ...] = ()
+    """For an emergency reply: every red-flag category the message set off, most urgent first
+    (``intent`` is the first of them)."""
+    focus: tuple[str, ...] = ()
+    """The lexicon concepts the message was read as being about (its question first)."""
+    question_type: str | None = None
+    """The kind of question the message was read as asking (``side_effects``, ``prognosis``...)."""
+    related: tuple[Suggestion, ...] = ()
+    """For an answer: related questions ("You might also ask"), which a conversation lets the
+    person pick by number when the reply offers no other options."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the reply.
@@ -105,6 +150,28 @@ class Reply:
                 for s in self.suggestions
             ],
             "sources": [{"url": s.url, "title": s.title} for s in self.sources],
+            "related": [{"intent": s.intent, "question": s.question} for s in self.related],
             "notice": self.notice,
             "reason": self.reason,
+            "red_flags": list(self.red_flags),
+            "focus": list(self.focus),
+            "question_type": self.question_type,
         }
+
+
+@dataclass(frozen=True)
+class SafetyRules:
+    """How the red-flag screen tells a symptom happening now from a question about one, in the
+    trigger language (``safety:`` in a knowledge-base file).
+
+    ``asking``: a general or past question ("what should I do if I get a fever", "I had a clot
+    three years ago"); ``now``: it is happening now, which wins over ``asking`` (when it is unclear,
+    a red flag is treated as now); ``help_coming``: help is already on the way ("the ambulance is
+    coming"): those words set off no red flag, and the reply says so in one line.
+    """
+
+    asking: tuple[str, ...] = ()
+    now: tuple[str, ...] = ()
+    help_coming: tuple[str, ...] = ()
+    path: str = ""
+    lines: tuple[tuple[str, tuple[int, ...]], ...] = ()

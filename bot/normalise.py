@@ -31,7 +31,9 @@ _WORD = re.compile(r"\d+(?:\.\d+)?|[^\s'.]+(?:'[^\s'.]+)*")
 
 
 class _WordChars(dict):
-    """str.translate table: letters, digits and combining marks stay; everything else is a space.
+    """str.translate table: letters, digits and combining marks stay; invisible format characters
+    go (a zero-width space inside "brea\u200bthe" must not split the word); everything else is a
+    space.
 
     Filled on demand, because a full table of Unicode would be large and mostly unused.
     """
@@ -40,6 +42,8 @@ class _WordChars(dict):
         ch = chr(code)
         if ch in _APOSTROPHES:
             kept = "'"
+        elif unicodedata.category(ch) == "Cf":
+            kept = ""  # invisible: zero-width spaces and joiners, soft hyphens, BOM, bidi marks
         elif ch in "'." or unicodedata.category(ch)[0] in "LNM":
             kept = ch
         else:

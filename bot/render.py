@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Intent, Reply
+from .model import Reply
 
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_]?)"
                      r"|\x9b[0-?]*[ -/]*[@-~]")
@@ -106,9 +106,9 @@ def source_lines(title: str, url: str, width: int) -> str:
     return f"{wrap(f'- {title}:', width)}\n  {url}"
 
 
-def render_reply(reply: Reply, *, related: Sequence[Intent] = (), width: int = 80,
-                 style: Style = Style()) -> str:
-    """The block of text a person sees for a reply."""
+def render_reply(reply: Reply, *, width: int = 80, style: Style = Style()) -> str:
+    """The block of text a person sees for a reply: the notice, the text, the sources, and for an
+    answer that offers nothing else, its related questions numbered so they can be picked."""
     parts: list[str] = []
     if reply.notice:
         parts.append(style.dim(wrap(terminal_safe(reply.notice), width)))
@@ -118,9 +118,9 @@ def render_reply(reply: Reply, *, related: Sequence[Intent] = (), width: int = 8
         lines = [style.heading("Sources:")]
         lines.extend(source_lines(source.title, source.url, width) for source in reply.sources)
         parts.append("\n".join(lines))
-    if related and reply.kind == "answer":
+    if reply.related and reply.kind == "answer" and not reply.suggestions:
         lines = [style.heading("You might also ask:")]
-        lines.extend(wrap(f"- {terminal_safe(i.question)}", width) for i in related)
+        lines.extend(wrap(f"{n}) {terminal_safe(s.question)}", width) for n, s in enumerate(reply.related, 1))
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
 

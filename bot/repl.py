@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .engine import MAX_QUESTION_CHARS, SAFETY_SCAN_CHARS
 from .miss_log import MissLog, create_private
 from .model import Intent, Match, Reply
 from .render import (Style, colour_wanted, json_line, one_line, render_reply, source_lines,
@@ -103,27 +102,24 @@ class Chat:
 
     def ask(self, text: str) -> Reply:
         """Ask the conversation, remember the answer for /sources, and log a miss if asked to."""
-        # The engine reads only MAX_QUESTION_CHARS (and says so in reply.notice) but scans
-        # further for red flags; cutting here keeps a 1 MB paste cheap without hiding one.
-        text = text[:SAFETY_SCAN_CHARS]
+        # The engine reads the beginning and end of a long message (and says so in
+        # reply.notice) and scans further for red flags; cutting here keeps a 1 MB paste cheap
+        # without hiding one at its end.
+        policy = self.bot.policy
+        if len(text) > policy.safety_scan_chars:
+            text = f"{text[:policy.safety_scan_chars]}\n{text[-policy.tail_chars:]}"
         reply = self.conversation.ask(text)
         if reply.kind in ("answer", "emergency"):
             self.last_answer = reply
         # A re-prompt ("please choose a number from 1 to 3") repeats the earlier reply, whose
         # question is not this text: that is not a new miss.
-        if self.miss_log is not None and reply.question == text[:MAX_QUESTION_CHARS]:
+        if self.miss_log is not None and reply.question and text.startswith(reply.question[:100]):
             self.miss_log.record(text, reply)
         return reply
 
     def render(self, reply: Reply) -> str:
         """The block of text for a reply, with related questions for an answer."""
-        return render_reply(reply, related=self._related(reply), width=self.width, style=self.style)
-
-    def _related(self, reply: Reply) -> list[Intent]:
-        intent = self.bot.intent(reply.intent) if reply.intent else None
-        if intent is None:
-            return []
-        return [r for r in (self.bot.intent(i) for i in intent.related) if r is not None]
+        return render_reply(reply, width=self.width, style=self.style)
 
     # -- texts -----------------------------------------------------------------------------
 
@@ -133,7 +129,7 @@ class Chat:
 
     def farewell(self) -> str:
         """The last line of a chat."""
-        return "Goodbye. Take care."
+        return terminal_safe(self.bot.message("farewell"))
 
     # -- commands --------------------------------------------------------------------------
 
@@ -157,19 +153,14 @@ class Chat:
         width = max(len(c) for c in COMMANDS) + 2
         lines = [s.heading("Commands:")]
         lines += [f"  {c.ljust(width)}{d}" for c, d in COMMANDS.items()]
-        lines += ["", s.heading("Tips:"),
-                  wrap("- Ask in your own words, for example: why did my cancer come back?", w),
-                  wrap("- When I offer numbered questions, type the number to choose one.", w),
-                  wrap("- Short follow-ups keep the subject: after a lung cancer answer, "
-                       "\"how is it treated?\" is about lung cancer.", w)]
+        tips = [t for t in self.bot.message("help_tips").splitlines() if t.strip()]
+        lines += ["", s.heading("Tips:")] + [wrap(f"- {terminal_safe(t.strip())}", w) for t in tips]
         if self.interactive:
             lines += [wrap("- Keys: Tab completes commands and questions, Up and Down recall "
                            "earlier questions, Right accepts the grey hint, Ctrl-C clears the "
                            "line, Ctrl-D leaves.", w)]
-        crisis = self.bot.settings.values.get("crisis_line")
-        lines += ["", wrap(terminal_safe(self.bot.disclaimer), w)]
-        if crisis:
-            lines += [wrap(terminal_safe(f"If you are thinking of harming yourself, {crisis}."), w)]
+        closing = [self.bot.disclaimer, self.bot.message("help_crisis")]
+        lines += [""] + [wrap(terminal_safe(c), w) for c in closing if c]
         return "\n".join(lines)
 
     def topics(self) -> str:
@@ -265,16 +256,10 @@ class Chat:
 def greeting(bot: "Bot", style: Style, width: int) -> str:
     """The opening of a chat: a short hello, the disclaimer, the emergency line, how to start."""
     s, w = style, width
-    number = terminal_safe(bot.settings.emergency_number)
-    return "\n".join([
-        s.bold(wrap("Hello. I answer common questions about cancer that may come back or has "
-                    "come back.", w)),
-        wrap(terminal_safe(bot.disclaimer), w),
-        s.alert(wrap(f"If you have chest pain, trouble breathing or heavy bleeding, call {number} "
-                     "now.", w)),
-        s.dim(wrap("Ask a question in your own words. /topics shows what I know about, /help "
-                   "the commands.", w)),
-    ])
+    banner, alert, hint = (terminal_safe(bot.message(name)) for name in ("banner", "banner_alert", "start_hint"))
+    lines = [s.bold(wrap(banner, w)), wrap(terminal_safe(bot.disclaimer), w) if bot.disclaimer else "",
+             s.alert(wrap(alert, w)) if alert else "", s.dim(wrap(hint, w))]
+    return "\n".join(line for line in lines if line)
 
 
 def _hang(text: str, width: int) -> str:

@@ -16,6 +16,11 @@ In YAML (any file of the knowledge base, under a top-level ``vocabulary:`` key):
       topic:                    # words that show a message is about this FAQ's subject
         - cancer
         - chemo
+      fillers:                  # openings that carry no meaning ("ok. what tests...")
+        - ok
+        - so
+      languages:                # marker words of other languages (a message mostly in one
+        es: que los las por para una pero muy   # gets the short "I only understand English")
 """
 
 from __future__ import annotations
@@ -36,7 +41,11 @@ class Vocabulary:
     real_words: frozenset[str] = frozenset()
     topic: tuple[str, ...] = ()
     """Words and phrases that show a message is about the knowledge base's subject. A long
-    message is given a slightly lower threshold only when it uses one (see decide.Policy)."""
+    message is given a slightly lower threshold only when it uses one (see policy.Policy)."""
+    fillers: tuple[str, ...] = ()
+    """Words and phrases that open a message without meaning anything ("ok.", "so", "right,")."""
+    languages: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    """For other languages, marker words that show a message is written in one."""
 
     def merged(self, other: "Vocabulary") -> "Vocabulary":
         """This vocabulary with another's entries added (several files may hold vocabulary)."""
@@ -46,6 +55,9 @@ class Vocabulary:
             context=self.context + tuple(c for c in other.context if c not in self.context),
             real_words=self.real_words | other.real_words,
             topic=self.topic + tuple(t for t in other.topic if t not in self.topic),
+            fillers=self.fillers + tuple(f for f in other.fillers if f not in self.fillers),
+            languages=MappingProxyType({**self.languages, **{
+                k: self.languages.get(k, frozenset()) | v for k, v in other.languages.items()}}),
         )
 
     def words(self) -> set[str]:

@@ -30,11 +30,11 @@ def test_typos_are_forgiven(small_kb: Path) -> None:
     assert Bot.load(small_kb).ask("how ofen shuld i watter tomatos").intent == "water_tomatoes"
 
 
-def test_gibberish_falls_back_with_where_to_get_help(small_kb: Path) -> None:
-    reply = Bot.load(small_kb).ask("zxqv blorft")
+def test_gibberish_falls_back_with_where_to_get_help(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("zxqv blorft")
     assert reply.kind == "fallback"
     assert reply.intent is None
-    assert "care team" in reply.text
+    assert "care team" in reply.text and "1-800-227-2345" in reply.text
 
 
 def test_a_single_word_is_offered_as_a_suggestion_not_answered(small_kb: Path) -> None:
@@ -125,8 +125,18 @@ def test_emergency_number_comes_from_the_locale(small_kb: Path, write_kb) -> Non
 
 def test_long_input_is_cut_and_the_reply_says_so(small_kb: Path) -> None:
     reply = Bot.load(small_kb).ask("how often should i water tomatoes " + "la " * 5000)
-    assert reply.notice is not None and "first 2,000 characters" in reply.notice
+    assert reply.notice is not None and "beginning and its end" in reply.notice
     assert reply.kind in ("answer", "clarify", "fallback")
+
+
+def test_a_long_story_is_answered_by_the_question_at_its_end(shipped_bot: Bot) -> None:
+    story = ("My husband was treated for lung cancer three years ago. He had an operation and then "
+             "chemotherapy, and we have been going to every check-up since. " * 25)
+    reply = shipped_bot.ask(story + "Now I would like to know: what signs of lung cancer coming back "
+                            "should we watch for?")
+    assert len(story) > 3500
+    assert reply.intent == "lung_recurrence_signs"
+    assert reply.notice is not None
 
 
 def test_ask_is_stateless(small_kb: Path) -> None:
@@ -237,10 +247,16 @@ def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_number_with_nothing_to_choose_says_so(shipped_bot: Bot) -> None:
-    conversation = shipped_bot.conversation()
-    conversation.ask("why did my lung cancer come back?")
-    reply = conversation.ask("2")
+    reply = shipped_bot.conversation().ask("2")
     assert reply.kind == "fallback" and "no numbered options" in reply.text
+
+
+def test_you_might_also_ask_items_can_be_picked_by_number(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    answered = conversation.ask("why did my lung cancer come back?")
+    assert len(answered.related) >= 2
+    assert conversation.ask("2").intent == answered.related[1].intent
+
 
 
 def test_unknown_words_do_not_borrow_the_subject(shipped_bot: Bot) -> None:
@@ -342,15 +358,16 @@ def test_a_long_message_about_something_else_gets_no_such_benefit(shipped_bot: B
 def test_long_messages_may_be_answered_below_the_threshold_only_when_on_topic_and_clear(
         shipped_bot: Bot, words: int, on_topic: bool, runner_up: float, second: str | None,
         kind: str) -> None:
-    from bot.decide import Policy, decide
+    from bot import Policy, Reading
+    from bot.decide import decide
     from bot.likelihood import Opinion
     from bot.model import Match
 
     matches = [Match("what_is_recurrence", 0.27, ""), Match("recurrence_types", runner_up, "")]
     intents = {i: shipped_bot.intent(i) for i in ("what_is_recurrence", "recurrence_types")}
     reading = (lambda: Opinion(second, 0.99)) if second else None
-    reply = decide(matches, intents, shipped_bot.settings, Policy(), words=words, on_topic=on_topic,
-                   second_reading=reading)
+    reply = decide(Reading("", matches=tuple(matches), words=words, on_topic=on_topic, second_reading=reading),
+                   intents, shipped_bot.settings, Policy())
     assert reply.kind == kind
 
 
@@ -387,28 +404,32 @@ def test_a_close_call_about_a_sore_throat_is_not_taken_for_cancer(shipped_bot: B
 def test_the_second_reading_only_confirms_the_best_match(
         shipped_bot: Bot, top: float, opinion: str, probability: float, on_topic: bool, words: int,
         kind: str) -> None:
-    from bot.decide import Policy, decide
+    from bot import Policy, Reading
+    from bot.decide import decide
     from bot.likelihood import Opinion
     from bot.model import Match
 
     matches = [Match("recurrence_types", top, ""), Match("what_is_recurrence", top - 0.01, "")]
     intents = {i: shipped_bot.intent(i) for i in ("what_is_recurrence", "recurrence_types")}
-    reply = decide(matches, intents, shipped_bot.settings, Policy(), words=words, on_topic=on_topic,
-                   second_reading=lambda: Opinion(opinion, probability))
+    reply = decide(Reading("", matches=tuple(matches), words=words, on_topic=on_topic,
+                           second_reading=lambda: Opinion(opinion, probability)),
+                   intents, shipped_bot.settings, Policy())
     assert reply.kind == kind
     if kind == "answer":
         assert reply.intent == "recurrence_types"
 
 
 def test_the_second_reading_never_rescues_an_out_of_scope_question(shipped_bot: Bot) -> None:
-    from bot.decide import Policy, decide
+    from bot import Policy, Reading
+    from bot.decide import decide
     from bot.likelihood import Opinion
     from bot.model import Match
 
     matches = [Match("out_of_scope_court_trial", 0.30, ""), Match("clinical_trials", 0.29, "")]
     intents = {i: shipped_bot.intent(i) for i in ("out_of_scope_court_trial", "clinical_trials")}
-    reply = decide(matches, intents, shipped_bot.settings, Policy(), words=8, on_topic=True,
-                   second_reading=lambda: Opinion("clinical_trials", 0.99))
+    reply = decide(Reading("", matches=tuple(matches), words=8, on_topic=True,
+                           second_reading=lambda: Opinion("clinical_trials", 0.99)),
+                   intents, shipped_bot.settings, Policy())
     assert reply.kind == "fallback"
 
 

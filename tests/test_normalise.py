@@ -29,7 +29,7 @@ any_text = st.text(alphabet=st.characters(codec=None, categories=None), max_size
         ("\x1b[31mred\x1b[0m alert\x07", "red alert"),
         ("😟 scared 🙏", "scared"),
         ("ＦＵＬＬＷＩＤＴＨ", "fullwidth"),
-        ("zero\u200bwidth", "zero width"),
+        ("zero\u200bwidth", "zerowidth"),  # an invisible character inside a word joins it
         ("", ""),
     ],
 )

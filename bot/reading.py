@@ -1,0 +1,245 @@
+"""Read a message once: everything the engine knows about it before a reply is chosen.
+
+A ``Reading`` is made in one pass and then frozen; deciding the reply (decide.py) and the
+conversation (conversation.py) both use it and never read the text again:
+
+1. The reading limit: a very long message keeps its beginning and its end, where a story's
+   question usually is.
+2. The red-flag screen (safety.py): every category, whether it is happening now, help on the way.
+3. The language: a message mostly in another language gets a short reply that says so.
+4. The ask: a message is cut into sentences; a leading filler ("ok.", "so", "right,") is
+   dropped; the question sentences are the ask and the rest is the story. The first question
+   is the main one; a further question is kept to offer as "You also asked".
+5. What it is about (lexicon concepts, the ask's first) and what it asks (a question type).
+6. The matches: the ask is ranked with the subjects the story names (a story around a question
+   must not drown it), and so is the whole message; the ask decides unless it is too short to
+   say anything on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from .analysis import Analysis, Analyzer
+from .likelihood import Likelihood, Opinion
+from .matcher import Matcher
+from .model import Match
+from .normalise import words as normalised_words
+from .policy import Policy
+from .safety import Alarm, RedFlag, RedFlagScreen
+from .settings import Settings
+from .triggers import Fired, TriggerDetector
+from .wordlist import english_words
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+"""Sentences end at . ! ? or a line break; a question mark stays with its sentence."""
+_QUESTION_WORDS = frozenset("""what whats how why when where who whom whose which can could is are am do does did
+    should shall will would may might was were has have tell any""".split())
+_JOINED_QUESTION = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:what|how|why|when|where|who|which|can|could|is|are|"
+                              r"do|does|should|will|would)\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message as the engine read it, before a reply is chosen. Frozen: decide() and the
+    conversation use it as it is.
+
+    >>> from bot import Bot
+    >>> reading = Bot.load().read("ok. what are the side effects of tamoxifen?")
+    >>> reading.ask, reading.matches[0].intent
+    ('what are the side effects of tamoxifen?', 'adjuvant_side_effects')
+    """
+
+    text: str
+    """The message as read: whole, or its beginning and end if it was longer than the limit."""
+    notice: str | None = None
+    """A note for the reply ("Your message was long..."), or None."""
+    alarm: Alarm = Alarm()
+    """The red-flag screen's findings."""
+    language: str = "en"
+    """"en", another language code from the vocabulary's ``languages``, or "other"."""
+    ask: str = ""
+    """The question sentence that decides the answer (the whole text for a short message)."""
+    other_asks: tuple[str, ...] = ()
+    """Further questions in the same message."""
+    focus: tuple[str, ...] = ()
+    """Lexicon concepts the message is about: the ask's first, then the story's."""
+    question_type: str | None = None
+    """The lexicon question type of the ask, if one fits."""
+    other_illness: bool = False
+    """The message names an illness other than ours and nothing of our subject."""
+    rule: Fired | None = None
+    """An intent's trigger that the message sets off (after red flags): it decides the answer."""
+    matches: tuple[Match, ...] = ()
+    """The best intents for the ask, best first."""
+    also: tuple[Match, ...] = ()
+    """For each further question, its best match if it is a different, confident answer."""
+    words: int = 0
+    """How many words the message has (long messages are judged a little differently)."""
+    on_topic: bool = False
+    """Whether the message uses one of the vocabulary's topic words."""
+    single_word: bool = False
+    """The ask is one word (or one term): offered as a suggestion, never answered outright."""
+    second_reading: Callable[[], Opinion | None] | None = field(default=None, repr=False, compare=False)
+    """The likelihood model's choice for the ask, worked out only if a close call asks."""
+
+    @property
+    def red_flag(self) -> RedFlag | None:
+        """The most urgent red flag the message sets off now (not when it only asks about one)."""
+        return self.alarm.fired[0] if self.alarm.fired and not self.alarm.asking else None
+
+
+class Reader:
+    """Makes Readings. Built once per Bot from its index; safe to share between threads."""
+
+    def __init__(self, analyzer: Analyzer, screen: RedFlagScreen, rules: TriggerDetector, matcher: Matcher,
+                 likelihood: Callable[[], Likelihood], settings: Settings, policy: Policy) -> None:
+        self.analyzer = analyzer
+        self.screen = screen
+        self.rules = rules
+        self.matcher = matcher
+        self._likelihood = likelihood
+        self.settings = settings
+        self.policy = policy
+        fillers = sorted(analyzer.vocabulary.fillers, key=len, reverse=True)
+        self._filler = re.compile(
+            r"^\s*(?:(?:" + "|".join(re.escape(f) for f in fillers) + r")(?:[\s,.!:;-]*[,.!:;-]\s*|\s+(?=(?:"
+            + "|".join(sorted(_QUESTION_WORDS)) + r"|i|my)\b)))+", re.IGNORECASE) if fillers else None
+
+    def read(self, message: str, *, context: str = "") -> Reading:
+        """Read a message; ``context`` names the subject of earlier turns of a conversation
+        (added to the ask as the story's subjects are)."""
+        p = self.policy
+        text, notice = self._within_limit(message)
+        scanned = message[: p.safety_scan_chars]
+        if len(message) > p.safety_scan_chars:
+            scanned += "\n" + message[-p.tail_chars:]
+        whole = self.analyzer.analyse(text)
+        screened = whole if scanned == text else self.analyzer.analyse(scanned)
+        on_topic = self.analyzer.on_topic(whole)
+        other_illness = self._other_illness(whole, on_topic)
+        alarm = self.screen.screen(screened.safety_stems, in_context=not other_illness)
+        language = self._language(whole)
+        if alarm.fired and not alarm.asking:
+            return Reading(text, notice, alarm, language, words=len(whole.words), on_topic=on_topic)
+        asks, story = self._asks(text)
+        ask = asks[0] if asks else self._unfill(text)
+        analysis = self._with_subjects(ask, whole, context)
+        focus = self.analyzer.lexicon.expand([*analysis.concepts, *whole.concepts])
+        base = Reading(text, notice, alarm, language, ask, tuple(asks[1:]), focus, analysis.question_type,
+                       other_illness, words=len(whole.words), on_topic=on_topic)
+        if alarm.fired or language != "en":
+            return base
+        matches = tuple(self.matcher.rank(analysis, limit=p.ranked))
+        if ask != text and story:
+            matches = self._prefer_ask(matches, whole)
+        rule = self.rules.detect(whole.stems) if self.rules else None
+        also = self._also(asks[1:], whole, matches)
+        second_reading = cache(lambda: self._likelihood().opinion(analysis))
+        return Reading(**{**base.__dict__, "rule": rule, "matches": matches, "also": also,
+                          "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading})
+
+    # -- the parts -----------------------------------------------------------------------------
+
+    def _within_limit(self, message: str) -> tuple[str, str | None]:
+        p = self.policy
+        if len(message) <= p.max_question_chars:
+            return message, None
+        head = message[: p.max_question_chars - p.tail_chars].rsplit(None, 1)[0]
+        tail = message[-p.tail_chars:].split(None, 1)[-1]
+        return f"{head}\n{tail}", self.settings.message("long_message")
+
+    def _other_illness(self, analysis: Analysis, on_topic: bool) -> bool:
+        kinds = {self.analyzer.lexicon.kind(c) for c in analysis.concepts}
+        return "condition" in kinds and not on_topic and not kinds & {"site", "cancer", "treatment"}
+
+    def _language(self, analysis: Analysis) -> str:
+        """English, a language the vocabulary lists marker words for, or "other" when most
+        words are neither the knowledge base's nor English."""
+        words = [w for w in analysis.words if w.isalpha()]
+        if not words:
+            return "en"
+        for language, markers in self.analyzer.vocabulary.languages.items():
+            found = sum(w in markers for w in words)
+            if found >= self.policy.language_min_markers and found >= self.policy.language_share * len(words):
+                return language
+        # Short words say little: many are English and other languages alike ("me", "va", "la").
+        longer = [w for w in words if len(w) > 2]
+        if len(longer) >= self.policy.language_min_markers + 1:
+            english = english_words()
+            known = sum(self.analyzer.knows(w) or w in english for w in longer)
+            if known < self.policy.language_share * len(longer):
+                return "other"
+        return "en"
+
+    def _unfill(self, sentence: str) -> str:
+        """The sentence without a leading filler ("ok. what tests..." -> "what tests...")."""
+        if self._filler is None:
+            return sentence
+        rest = self._filler.sub("", sentence, count=1)
+        return rest if len(normalised_words(rest)) >= 2 else sentence
+
+    def _asks(self, text: str) -> tuple[list[str], list[str]]:
+        """The question sentences (first the main one) and the other sentences of a message."""
+        sentences = [self._unfill(s) for s in _SENTENCE.split(text) if normalised_words(s)]
+        sentences = [s for s in sentences if normalised_words(s)]
+        if len(sentences) < 2 and not _JOINED_QUESTION.search(text):
+            return [], []
+        asks: list[str] = []
+        story: list[str] = []
+        for sentence in sentences:
+            first = normalised_words(sentence)[0]
+            if "?" in sentence or first in _QUESTION_WORDS:
+                asks.extend(part for part in _JOINED_QUESTION.split(sentence) if len(normalised_words(part)) >= 2)
+            else:
+                story.append(sentence)
+        if not asks:
+            # No question mark and no question word: the last sentence is usually the ask.
+            asks, story = [sentences[-1]], sentences[:-1]
+        # A short question ("Is that normal?") points back at the sentence before it.
+        main = asks[0]
+        if len(normalised_words(main)) < self.policy.short_question_words and story:
+            before = [s for s in sentences[: sentences.index(main) if main in sentences else 0]
+                      if s in story]
+            if before:
+                asks[0] = f"{before[-1]} {main}"
+        return asks, story
+
+    def _with_subjects(self, ask: str, whole: Analysis, context: str) -> Analysis:
+        """The ask read with the subjects (lung, breast...) the rest of the message or the
+        conversation names."""
+        analysis = self.analyzer.analyse(ask)
+        subjects = set(self.analyzer.context_terms(whole.terms)) - set(analysis.terms)
+        named = [" ".join(" ".join(whole.words[a:b]) for a, b in whole.words_of(subjects))] if subjects else []
+        if not analysis.concepts and whole.concepts:
+            # "Can I stop it?" after "Letrozole makes my knees ache": the story says what "it" is.
+            named.append(" ".join(" ".join(whole.words[a:b]) for a, b in whole.concept_spans))
+        if context:
+            named.append(context)
+        return self.analyzer.analyse(f"{ask} {' '.join(named)}") if named else analysis
+
+    def _prefer_ask(self, asked: tuple[Match, ...], whole: Analysis) -> tuple[Match, ...]:
+        """The ask decides; the whole message may only make the same answer surer, or stand in
+        when the ask alone finds nothing."""
+        overall = tuple(self.matcher.rank(whole, limit=self.policy.ranked))
+        if not asked or not overall:
+            return overall or asked
+        if overall[0].intent == asked[0].intent:
+            return overall if overall[0].confidence > asked[0].confidence else asked
+        if asked[0].confidence >= self.policy.threshold or asked[0].confidence >= overall[0].confidence:
+            return asked
+        return overall
+
+    def _also(self, others: list[str], whole: Analysis, main: tuple[Match, ...]) -> tuple[Match, ...]:
+        """For each further question, its best match when it is confident and not the main answer."""
+        found: list[Match] = []
+        taken = {main[0].intent} if main else set()
+        for ask in others[: self.policy.max_also]:
+            ranked = self.matcher.rank(self._with_subjects(ask, whole, ""), limit=2)
+            if ranked and ranked[0].confidence >= self.policy.threshold and ranked[0].intent not in taken:
+                found.append(ranked[0])
+                taken.add(ranked[0].intent)
+        return tuple(found)
