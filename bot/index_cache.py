@@ -49,8 +49,10 @@ def index_key(knowledge: KnowledgeBase, tuning: Tuning) -> str:
     """A fingerprint of everything the matching index is built from."""
     vocabulary = knowledge.vocabulary
     content = {
-        "intents": [(i.id, i.type, i.question, i.answer, i.patterns, i.exceptions, i.triggers)
+        "intents": [(i.id, i.type, i.question, i.answer, i.patterns, i.exceptions, i.triggers, i.about, i.asks)
                     for i in knowledge.intents],
+        "lexicon": sorted((c.id, c.kind, c.terms, c.broader) for c in knowledge.lexicon.concepts.values()),
+        "question_types": [(t.id, t.rules) for t in knowledge.lexicon.question_types],
         "vocabulary": (vocabulary.synonyms, sorted(vocabulary.misspellings.items()), vocabulary.context,
                        sorted(vocabulary.real_words), vocabulary.topic),
         "tuning": {f.name: _describe(getattr(tuning, f.name)) for f in dataclasses.fields(tuning)},

@@ -489,7 +489,7 @@ class _Reader:
             self.problem("a lexicon needs `source:`: where its terms came from, and their licence", path, line)
             source = ""
         concepts: dict[str, Concept] = {}
-        raw_concepts = data.get("concepts", {})
+        raw_concepts = data.get("concepts", LocatedDict())
         if not isinstance(raw_concepts, LocatedDict):
             self.problem("`concepts` must map concept ids to {kind, terms}", path, data.line_of("concepts"))
             raw_concepts = LocatedDict()
@@ -528,7 +528,7 @@ class _Reader:
             concepts[concept_id] = Concept(concept_id, kind, tuple(t.strip() for t in terms), tuple(broader),
                                            str(path), where)
         types: list[QuestionType] = []
-        raw_types = data.get("question_types", {})
+        raw_types = data.get("question_types", LocatedDict())
         if not isinstance(raw_types, LocatedDict):
             self.problem("`question_types` must map type ids to lists of rules", path, data.line_of("question_types"))
             raw_types = LocatedDict()

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from .analysis import Analysis, Analyzer
+from .lexicon import CONCEPT_PREFIX, TYPE_PREFIX
 from .model import Intent, Match
 
 
@@ -61,6 +62,11 @@ class Tuning:
     incidental_share: float = 0.25
     """How much a general intent's passing mention of a subject makes that subject's term common
     (1 = as much as any other use; 0 = not at all)."""
+    concept_weight: float = 0.5
+    """Weight of a lexicon concept the question names (hormone therapy, ear pain), as a share of
+    its rarity: on top of the words that name it, so an unseen drug name still counts."""
+    type_weight: float = 0.5
+    """Weight of the question's type (side effects, prognosis...), as a share of its rarity."""
     candidates: int = 12
     """How many intents reach the detailed scoring."""
     max_postings: int = 512
@@ -84,6 +90,20 @@ def features_of(terms: Sequence[str]) -> list[str]:
     return unique + [p for p in dict.fromkeys(pairs)]
 
 
+def analysis_features(analysis: Analysis) -> list[str]:
+    """What matching compares for a text: its terms and adjacent pairs, the lexicon concepts it
+    names ("@hormone_therapy") and its question type ("?side_effects")."""
+    extra = [CONCEPT_PREFIX + c for c in analysis.concepts]
+    if analysis.question_type:
+        extra.append(TYPE_PREFIX + analysis.question_type)
+    return features_of(analysis.terms) + extra
+
+
+def declared_features(intent: Intent) -> list[str]:
+    """The concepts and question type an intent says it answers (``about:``, ``asks:``)."""
+    return [CONCEPT_PREFIX + c for c in intent.about] + ([TYPE_PREFIX + intent.asks] if intent.asks else [])
+
+
 class Matcher:
     """Ranks the matchable intents (all but red flags) for an analysed question."""
 
@@ -92,7 +112,8 @@ class Matcher:
         self.analyzer = analyzer
         self.intents = [i for i in intents if i.type != "red_flag"]
         analysed = [[analyzer.analyse(p) for p in intent.patterns] for intent in self.intents]
-        pattern_features = [[features_of(a.terms) for a in patterns] for patterns in analysed]
+        pattern_features = [[list(dict.fromkeys(analysis_features(a) + declared_features(intent))) for a in patterns]
+                            for intent, patterns in zip(self.intents, analysed)]
 
         count = len(self.intents)
         subjects_of = [self._subjects_named(analyzer, patterns) for patterns in analysed]
@@ -189,13 +210,24 @@ class Matcher:
         idf = self.idf.get(feature)
         if " " in feature:
             return self.tuning.bigram_weight * idf if idf is not None else 0.0
+        if feature[:1] in (CONCEPT_PREFIX, TYPE_PREFIX):
+            # A concept or question type no intent uses says nothing about which one fits.
+            share = self.tuning.concept_weight if feature[0] == CONCEPT_PREFIX else self.tuning.type_weight
+            return share * idf if idf is not None else 0.0
         if idf is None:
             return self.tuning.unknown_weight * self.max_idf
         return idf
 
+    def query(self, analysis: Analysis) -> dict[str, float]:
+        """The features of an analysed question with their weights. A word the patterns never
+        use weighs like the rarest word (the question is about something else), unless it is a
+        lexicon term: its concept carries its meaning ("arimidex" is hormone therapy)."""
+        covered = {analysis.terms[i] for i in analysis.covered}
+        return {f: 0.0 if f in covered and f not in self.idf else self.weight(f) for f in analysis_features(analysis)}
+
     def rank(self, analysis: Analysis, text: str | None = None, *, limit: int = 5) -> list[Match]:
         """The best intents for an analysed question, best first (at most ``limit``)."""
-        query = {f: self.weight(f) for f in features_of(analysis.terms)}
+        query = self.query(analysis)
         query_total = sum(query.values())
         if query_total <= 0:
             return []
