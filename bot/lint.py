@@ -102,6 +102,9 @@ def lint_knowledge_base(folder: str | Path | None = None, *, policy: str = "auto
         return None, findings
     findings += duplicate_patterns(kb.intents)
     findings += thin_intents(kb.intents)
+    findings += lexicon_findings(kb)
+    if not problems:
+        findings += locale_findings(root, kb)
     # What the engine would do, and which intents are missing, only mean something once the
     # whole knowledge base loads: an intent with a schema error is left out.
     if not problems:
@@ -116,6 +119,48 @@ def lint_knowledge_base(folder: str | Path | None = None, *, policy: str = "auto
     if _policy_applies(policy, root):
         findings += policy_findings(kb.intents, today=today or dt.date.today())
     return kb, sorted(findings, key=_location)
+
+
+def lexicon_findings(kb: KnowledgeBase) -> list[Finding]:
+    """Intents whose ``about:``, ``asks:`` or ``answer_for:`` name a concept or question type the
+    lexicon does not have (they would silently count for nothing)."""
+    concepts = kb.lexicon.concepts
+    types = {t.id for t in kb.lexicon.question_types}
+    found = []
+    for intent in kb.intents:
+        for concept in intent.about:
+            if concept not in concepts:
+                found.append(Finding("warning", f"intent {intent.id!r}: `about` names {concept!r}, which no lexicon "
+                                     f"defines{_close(concept, concepts)}", intent.path, intent.line, intent.id))
+        for asked in ([intent.asks] if intent.asks else []) + [t for t, _ in intent.answer_for]:
+            if asked not in types:
+                found.append(Finding("warning", f"intent {intent.id!r}: {asked!r} is not a lexicon question type"
+                                     f"{_close(asked, types)}", intent.path, intent.line, intent.id))
+    return found
+
+
+def locale_findings(root: Path, kb: KnowledgeBase) -> list[Finding]:
+    """Red-flag categories (and every other answer) must read right in every locale, not only in
+    the one being checked: a placeholder one locale lacks leaves that locale without a reply."""
+    found = []
+    for locale in kb.settings.locales:
+        if locale == kb.settings.locale:
+            continue
+        _, problems = validate_knowledge_base(root, locale=locale)
+        for problem in problems:
+            severity: Severity = "warning"
+            what = "red-flag category" if problem.intent and any(
+                i.id == problem.intent and i.type == "red_flag" for i in kb.intents) else "locale"
+            found.append(Finding(severity, f"in locale {locale!r} ({what}): {problem.message}", problem.path,
+                                 problem.line, problem.intent))
+    return found
+
+
+def _close(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def duplicate_patterns(intents: Sequence[Intent]) -> list[Finding]:
