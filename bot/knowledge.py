@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import BotError, IntentFileError
 from .lexicon import CONCEPT_KINDS, Concept, Lexicon, QuestionType
-from .model import Intent, SafetyRules, Source
+from .model import Intent, PersonalRules, SafetyRules, Source
 from .normalise import normalise
 from .settings import (DEFAULT_DISCLAIMER, DEFAULT_MESSAGES, DEFAULT_VALUES, MESSAGE_PLACEHOLDERS, Settings,
                        UnknownPlaceholder)
@@ -26,12 +26,13 @@ from .yaml_source import LocatedDict, LocatedList, line_of, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 INTENT_TYPES = ("content", "conversation", "red_flag", "out_of_scope")
-TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings", "lexicon", "safety")
+TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings", "lexicon", "safety", "personal")
 INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related",
                "triggers", "exceptions", "about", "asks", "answer_for", "urgency", "first_action", "asking",
                "language", "requires_topic")
 RED_FLAG_KEYS = ("urgency", "first_action", "asking", "requires_topic")
 SAFETY_KEYS = ("asking", "now", "help_coming")
+PERSONAL_KEYS = ("intent", "own_case", "judgement", "question_types")
 LEXICON_KEYS = ("source", "concepts", "question_types")
 VOCABULARY_KEYS = ("synonyms", "misspellings", "words", "context", "topic", "fillers", "languages")
 SOURCE_KEYS = ("url", "title", "accessed")
@@ -50,6 +51,7 @@ class KnowledgeBase:
     settings: Settings
     lexicon: Lexicon = Lexicon()
     safety: SafetyRules = SafetyRules()
+    personal: PersonalRules = PersonalRules()
 
 
 def shipped_intents_folder() -> Path:
@@ -110,6 +112,7 @@ class _Reader:
         self.vocabulary = Vocabulary()
         self.lexicon = Lexicon()
         self.safety = SafetyRules()
+        self.personal = PersonalRules()
         self.settings_data: tuple[LocatedDict, Path] | None = None
 
     def problem(self, message: str, path: Path, line: int | None = None, intent: str | None = None) -> None:
@@ -148,6 +151,8 @@ class _Reader:
             self.read_lexicon(data["lexicon"], path, data.line_of("lexicon"))
         if "safety" in data:
             self.read_safety(data["safety"], path, data.line_of("safety"))
+        if "personal" in data:
+            self.read_personal(data["personal"], path, data.line_of("personal"))
         if "settings" in data:
             if self.settings_data is not None:
                 self.problem(f"settings are already defined in {self.settings_data[1]}", path,
@@ -549,6 +554,34 @@ class _Reader:
         self.lexicon = self.lexicon.merged(Lexicon(MappingProxyType(concepts), tuple(types),
                                                    (f"{path}: {' '.join(source.split())}",) if source else ()))
 
+    def read_personal(self, data: Any, path: Path, line: int) -> None:
+        if self.personal.path:
+            self.problem(f"`personal` rules are already defined in {self.personal.path}", path, line)
+            return
+        if not isinstance(data, LocatedDict):
+            self.problem(f"`personal` must be a mapping with {', '.join(PERSONAL_KEYS)}", path, line)
+            return
+        for key in data:
+            if key not in PERSONAL_KEYS:
+                self.problem(f"unknown personal key {key!r}{_did_you_mean(key, PERSONAL_KEYS)} (expected "
+                             f"{', '.join(PERSONAL_KEYS)})", path, data.line_of(key))
+        intent = data.get("intent")
+        if not isinstance(intent, str) or not ID_PATTERN.match(intent):
+            self.problem("`personal` needs `intent:`, the id of the intent that answers personal questions",
+                         path, data.line_of("intent"))
+            return
+        lists: dict[str, tuple[str, ...]] = {}
+        lines: list[tuple[str, tuple[int, ...]]] = []
+        for key in PERSONAL_KEYS[1:]:
+            rules = data.get(key, [])
+            if not isinstance(rules, list) or not all(isinstance(r, str) and normalise(r) for r in rules):
+                self.problem(f"personal `{key}` must be a list of texts", path, data.line_of(key))
+                rules = []
+            lists[key] = tuple(r.strip() for r in rules)
+            lines.append((key, tuple(getattr(rules, "item_lines", ()))))
+        self.personal = PersonalRules(intent, lists["own_case"], lists["judgement"], lists["question_types"],
+                                      str(path), tuple(lines))
+
     def read_safety(self, data: Any, path: Path, line: int) -> None:
         if self.safety.path:
             self.problem(f"`safety` rules are already defined in {self.safety.path}", path, line)
@@ -602,6 +635,12 @@ class _Reader:
                 if related not in seen:
                     self.problem(f"intent {intent.id!r}: related id {related!r} does not exist",
                                  Path(intent.path), intent.line, intent.id)
+        if self.personal.intent and self.personal.intent not in seen:
+            self.problem(f"personal: intent {self.personal.intent!r} does not exist", Path(self.personal.path))
+        types = {t.id for t in self.lexicon.question_types}
+        for question_type in self.personal.question_types:
+            if question_type not in types:
+                self.problem(f"personal: {question_type!r} is not a lexicon question type", Path(self.personal.path))
         for concept in self.lexicon.concepts.values():
             for broader in concept.broader:
                 if broader not in self.lexicon.concepts:
@@ -610,7 +649,7 @@ class _Reader:
         if not intents and not self.problems:
             self.problem("the knowledge base has no intents", root)
         kb = KnowledgeBase(root=root, files=files, intents=tuple(intents), vocabulary=self.vocabulary,
-                           settings=settings, lexicon=self.lexicon, safety=self.safety)
+                           settings=settings, lexicon=self.lexicon, safety=self.safety, personal=self.personal)
         return kb, self.problems
 
 

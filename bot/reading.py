@@ -26,7 +26,7 @@ from functools import cache
 from .analysis import Analysis, Analyzer
 from .likelihood import Likelihood, Opinion
 from .matcher import Matcher
-from .model import Match
+from .model import Intent, Match, PersonalRules
 from .normalise import words as normalised_words
 from .policy import Policy
 from .safety import Alarm, RedFlag, RedFlagScreen
@@ -73,6 +73,12 @@ class Reading:
     """The message names an illness other than ours and nothing of our subject."""
     rule: Fired | None = None
     """An intent's trigger that the message sets off (after red flags): it decides the answer."""
+    personal: str | None = None
+    """The intent for personal questions, when the message is about one person's own case and
+    asks for a judgement (see model.PersonalRules)..."""
+    personal_certain: bool = False
+    """...and whether its question type alone makes it personal (their own result, prognosis,
+    medicine), rather than only when no answer is confident."""
     matches: tuple[Match, ...] = ()
     """The best intents for the ask, best first."""
     also: tuple[Match, ...] = ()
@@ -96,8 +102,12 @@ class Reader:
     """Makes Readings. Built once per Bot from its index; safe to share between threads."""
 
     def __init__(self, analyzer: Analyzer, screen: RedFlagScreen, rules: TriggerDetector, matcher: Matcher,
-                 likelihood: Callable[[], Likelihood], settings: Settings, policy: Policy) -> None:
+                 likelihood: Callable[[], Likelihood], settings: Settings, policy: Policy,
+                 personal: PersonalRules = PersonalRules()) -> None:
         self.analyzer = analyzer
+        self.personal = personal
+        self._own_case = _detector("own_case", personal.own_case, personal)
+        self._judgement = _detector("judgement", personal.judgement, personal)
         self.screen = screen
         self.rules = rules
         self.matcher = matcher
@@ -140,8 +150,25 @@ class Reader:
         rule = self.rules.detect(whole.stems) if self.rules else None
         also = self._also(asks[1:], whole, matches)
         second_reading = cache(lambda: self._likelihood().opinion(analysis))
+        personal, certain = self._personal(whole, analysis.question_type, on_topic)
         return Reading(**{**base.__dict__, "rule": rule, "matches": matches, "also": also,
+                          "personal": personal, "personal_certain": certain,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading})
+
+    def _personal(self, whole: Analysis, question_type: str | None, on_topic: bool) -> tuple[str | None, bool]:
+        """Whether the message asks about one person's own case (and how surely)."""
+        if not self._own_case or not self.personal.intent:
+            return None, False
+        # Only about cancer itself: "on topic" words such as "treatment" or "side effects" are
+        # shared with every other illness, and a personal reply to those would be a wrong answer.
+        kinds = {self.analyzer.lexicon.kind(c) for c in whole.concepts}
+        if not kinds & {"site", "cancer"} or not self._own_case.detect(whole.stems):
+            return None, False
+        if question_type in self.personal.question_types:
+            return self.personal.intent, True
+        if self._judgement and self._judgement.detect(whole.stems):
+            return self.personal.intent, False
+        return None, False
 
     # -- the parts -----------------------------------------------------------------------------
 
@@ -256,3 +283,11 @@ class Reader:
                 found.append(ranked[0])
                 taken.add(ranked[0].intent)
         return tuple(found)
+
+
+def _detector(name: str, texts: tuple[str, ...], rules: PersonalRules) -> TriggerDetector | None:
+    if not texts:
+        return None
+    holder = Intent(id=f"personal_{name}", question="", patterns=(), answer="", triggers=texts,
+                    trigger_lines=dict(rules.lines).get(name, ()), path=rules.path)
+    return TriggerDetector([holder], lambda intent: (intent.triggers, intent.trigger_lines))
