@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .lexicon import Lexicon
+from .lexicon import MATCHED_KINDS, Lexicon
 from .model import Intent
 from .normalise import words as normalised_words
 from .spelling import SpellingCorrector
@@ -40,6 +40,8 @@ class Analysis:
     """Lexicon concepts the text names, with the broader ones they belong to, first named first."""
     concept_spans: tuple[tuple[int, int], ...] = ()
     """The word slices that name the concepts."""
+    matched_concepts: tuple[str, ...] = ()
+    """The concepts matching counts (lexicon.MATCHED_KINDS): not life topics or people."""
     question_type: str | None = None
     """The first of the lexicon's question types whose rules fit the text."""
     covered: frozenset[int] = frozenset()
@@ -275,12 +277,14 @@ class Analyzer:
                     continue
                 concepts.extend(found)
                 concept_spans.append((start, end))
-                if any(self.lexicon.kind(c) != "condition" for c in found):
+                if any(self.lexicon.kind(c) in MATCHED_KINDS for c in found):
                     lexical.update(range(start, end))
         covered = frozenset(n for n, (a, b) in enumerate(spans) if lexical.issuperset(range(a, b)))
+        expanded = self.lexicon.expand(concepts)
         fired = self._question_types.detect(stems) if self._question_types else None
         return Analysis(words=corrected, stems=stems, terms=terms, spans=spans,
-                        concepts=self.lexicon.expand(concepts), concept_spans=tuple(concept_spans),
+                        concepts=expanded, concept_spans=tuple(concept_spans),
+                        matched_concepts=tuple(c for c in expanded if self.lexicon.kind(c) in MATCHED_KINDS),
                         question_type=fired.intent.id if fired else None,
                         covered=covered, safety_stems=safety)
 

@@ -172,7 +172,7 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a close call that the second reading (word likelihood) settles: "
                           f"it is {opinion.probability:.0%} sure of the same answer", question_type=r.question_type)
-        if (r.on_topic and _long_and_clear(top.confidence, runner_up, r.words, policy)
+        if (r.on_topic and top.intent == best_overall and _long_and_clear(top.confidence, runner_up, r.words, policy)
                 and not _disputed(r.second_reading, top.intent, policy)):
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a long message about our subject, whose answer leads the next by "
@@ -187,7 +187,7 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
         return Reply(kind="clarify", text=text, confidence=top.confidence, suggestions=options,
                      matches=matches, notice=notice, question=question)
     options = tuple(suggestion(m, intents) for m in matches[: policy.max_suggestions]
-                    if m.confidence >= floor and intents[m.intent].type == "content")
+                    if m.confidence > floor and intents[m.intent].type == "content")
     return fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
                     notice=notice)
 

@@ -32,7 +32,7 @@ INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "t
                "language", "requires_topic")
 RED_FLAG_KEYS = ("urgency", "first_action", "asking", "requires_topic")
 SAFETY_KEYS = ("asking", "now", "help_coming")
-PERSONAL_KEYS = ("intent", "own_case", "judgement", "question_types")
+PERSONAL_KEYS = ("intent", "about", "own_case", "judgement", "question_types", "exceptions")
 LEXICON_KEYS = ("source", "concepts", "question_types")
 VOCABULARY_KEYS = ("synonyms", "misspellings", "words", "context", "topic", "fillers", "languages")
 SOURCE_KEYS = ("url", "title", "accessed")
@@ -579,8 +579,8 @@ class _Reader:
                 rules = []
             lists[key] = tuple(r.strip() for r in rules)
             lines.append((key, tuple(getattr(rules, "item_lines", ()))))
-        self.personal = PersonalRules(intent, lists["own_case"], lists["judgement"], lists["question_types"],
-                                      str(path), tuple(lines))
+        self.personal = PersonalRules(intent, lists["about"], lists["own_case"], lists["judgement"],
+                                      lists["question_types"], lists["exceptions"], str(path), tuple(lines))
 
     def read_safety(self, data: Any, path: Path, line: int) -> None:
         if self.safety.path:
@@ -638,6 +638,9 @@ class _Reader:
         if self.personal.intent and self.personal.intent not in seen:
             self.problem(f"personal: intent {self.personal.intent!r} does not exist", Path(self.personal.path))
         types = {t.id for t in self.lexicon.question_types}
+        for concept in self.personal.about:
+            if concept not in self.lexicon.concepts:
+                self.problem(f"personal: {concept!r} is not a lexicon concept", Path(self.personal.path))
         for question_type in self.personal.question_types:
             if question_type not in types:
                 self.problem(f"personal: {question_type!r} is not a lexicon question type", Path(self.personal.path))

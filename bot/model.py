@@ -191,8 +191,12 @@ class PersonalRules:
     """
 
     intent: str = ""
+    about: tuple[str, ...] = ()
+    """The lexicon concepts a personal question must be about (narrower ones count too)."""
     own_case: tuple[str, ...] = ()
     judgement: tuple[str, ...] = ()
     question_types: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    """Look-alikes that are not one's own case ("I've never had cancer"): their words are masked."""
     path: str = ""
     lines: tuple[tuple[str, tuple[int, ...]], ...] = ()

@@ -36,7 +36,7 @@ class Policy:
     """...and a long one from this score."""
     suggestion_floor: float = 0.2
     """Fallback suggestions are offered only above this score..."""
-    topic_suggestion_floor: float = 0.1
+    topic_suggestion_floor: float = 0.0
     """...or above this one for a message about our subject (it uses a topic word), which always
     gets its best few topics as numbered options when it is not answered."""
     max_suggestions: int = 3

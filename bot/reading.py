@@ -161,8 +161,7 @@ class Reader:
             return None, False
         # Only about cancer itself: "on topic" words such as "treatment" or "side effects" are
         # shared with every other illness, and a personal reply to those would be a wrong answer.
-        kinds = {self.analyzer.lexicon.kind(c) for c in whole.concepts}
-        if not kinds & {"site", "cancer"} or not self._own_case.detect(whole.stems):
+        if not set(whole.concepts) & set(self.personal.about) or not self._own_case.detect(whole.stems):
             return None, False
         if question_type in self.personal.question_types:
             return self.personal.intent, True
@@ -289,5 +288,5 @@ def _detector(name: str, texts: tuple[str, ...], rules: PersonalRules) -> Trigge
     if not texts:
         return None
     holder = Intent(id=f"personal_{name}", question="", patterns=(), answer="", triggers=texts,
-                    trigger_lines=dict(rules.lines).get(name, ()), path=rules.path)
+                    trigger_lines=dict(rules.lines).get(name, ()), path=rules.path, exceptions=rules.exceptions)
     return TriggerDetector([holder], lambda intent: (intent.triggers, intent.trigger_lines))
