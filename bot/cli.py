@@ -13,10 +13,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .errors import BotError
+
+if TYPE_CHECKING:
+    from .engine import Bot
 
 PROG = "run_bot.py"
 
@@ -156,7 +159,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
         return 0
 
 
-def _load(args: argparse.Namespace, threshold: float | None = None, *, eager: bool = True):  # -> Bot
+def _load(args: argparse.Namespace, threshold: float | None = None, *, eager: bool = True) -> "Bot":
     from .engine import Bot
 
     return Bot.load(args.intents, threshold=threshold, locale=args.locale, eager=eager)
@@ -188,7 +191,7 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
                     history=args.history, as_json=args.chat_json, log_misses=args.log_misses)
 
 
-def _ask(bot, question: str, *, as_json: bool, out: TextIO) -> int:
+def _ask(bot: "Bot", question: str, *, as_json: bool, out: TextIO) -> int:
     from .render import Style, render_reply, terminal_width
 
     reply = bot.ask(question)

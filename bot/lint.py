@@ -23,13 +23,16 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from .errors import BotError, IntentFileError
 from .knowledge import KnowledgeBase, shipped_intents_folder, validate_knowledge_base
 from .model import Intent
 from .normalise import normalise
 from .yaml_source import LocatedDict, LocatedList, read_yaml
+
+if TYPE_CHECKING:
+    from .engine import Bot
 
 MIN_PATTERNS = 5
 """Fewer ways of asking than this rarely survive real patients' wording."""
@@ -153,7 +156,7 @@ def thin_intents(intents: Sequence[Intent]) -> list[Finding]:
     ]
 
 
-def confusable_patterns(bot) -> list[Finding]:  # bot: Bot (imported lazily)
+def confusable_patterns(bot: "Bot") -> list[Finding]:
     """Patterns the engine does not clearly give to their own intent.
 
     Each pattern is asked as a question. If another intent ranks first, or the pattern's own

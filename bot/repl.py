@@ -367,7 +367,8 @@ def _completer(bot: "Bot") -> Any:
                         yield Completion(name, start_position=-len(typed), display_meta=description)
                 return
             words = typed.lower().split()
-            starts, anywhere = [], []
+            starts: list[tuple[str, str]] = []
+            anywhere: list[tuple[str, str]] = []
             for question, topic in questions:
                 lower = question.lower()
                 if all(word in lower for word in words):
@@ -474,12 +475,13 @@ def _on_sigterm(signum: int, frame: object) -> None:
     current = sys.modules.get("prompt_toolkit.application.current")
     app = current.get_app_or_none() if current is not None else None
     loop = getattr(app, "loop", None) if app is not None and app.is_running else None
-    if loop is None or loop.is_closed():
+    if app is None or loop is None or loop.is_closed():
         raise ChatTerminated()
+    running = app  # the closure below needs a name mypy knows is not None
 
     def leave() -> None:
-        if app.is_running and not app.future.done():
-            app.exit(exception=ChatTerminated)
+        if running.is_running and not running.future.done():
+            running.exit(exception=ChatTerminated)
 
     loop.call_soon_threadsafe(leave)
 
