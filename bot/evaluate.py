@@ -11,6 +11,7 @@ would otherwise count as a wrong answer at every run.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,17 +52,107 @@ class Labelled:
         return "|".join(sorted(self.expected)) or "-"
 
 
+@dataclass(frozen=True)
+class Floor:
+    """The least a labelled set must score, written in its own header when it is measured::
+
+        # floor: correct>=0.94 wrong<=0.015 declined>=0.90
+
+    ``correct``: share of in-scope questions answered with an expected intent; ``wrong``: share
+    answered confidently with another; ``declined``: share of off-topic questions declined (not
+    checked in a set without any). A YAML set says the same under ``floor:``. Each part is
+    optional; ``eval`` and the tests check the ones given.
+
+    >>> Floor(correct=0.9, wrong=0.02).shortfalls(Report(threshold=0.32))
+    ['correct 0.00% is below 90.00%']
+    """
+
+    correct: float | None = None
+    wrong: float | None = None
+    declined: float | None = None
+    path: str = ""
+    line: int = 0
+
+    def shortfalls(self, report: "Report") -> list[str]:
+        """What the report misses of this floor, in words (empty when it meets it)."""
+        missed = []
+        if self.correct is not None and report.accuracy < self.correct:
+            missed.append(f"correct {report.accuracy:.2%} is below {self.correct:.2%}")
+        if self.wrong is not None and report.confidently_wrong_rate > self.wrong:
+            missed.append(f"wrong {report.confidently_wrong_rate:.2%} is above {self.wrong:.2%}")
+        if self.declined is not None and report.off_topic and report.off_topic_rejection < self.declined:
+            missed.append(f"declined {report.off_topic_rejection:.2%} is below {self.declined:.2%}")
+        return missed
+
+    def __str__(self) -> str:
+        parts = [f"{name}{op}{value:g}" for name, op, value in (
+            ("correct", ">=", self.correct), ("wrong", "<=", self.wrong), ("declined", ">=", self.declined))
+            if value is not None]
+        return " ".join(parts)
+
+
+_FLOOR_LINE = re.compile(r"^#\s*floor\s*:(.*)$", re.IGNORECASE)
+_FLOOR_PART = re.compile(r"^(correct|wrong|declined)(>=|<=)(0(?:\.\d+)?|1(?:\.0+)?)$")
+_FLOOR_OPERATORS = {"correct": ">=", "wrong": "<=", "declined": ">="}
+
+
+def read_floor(path: str | Path) -> Floor | None:
+    """The floor a labelled file states in its header, or None if it states none.
+
+    Raises LabelledFileError (``path:line``) for a floor line it cannot read.
+    """
+    path = Path(path)
+    if path.suffix in (".yml", ".yaml"):
+        data = read_yaml(path, LabelledFileError)
+        if not isinstance(data, LocatedDict) or "floor" not in data:
+            return None
+        text, line = data["floor"], data.line_of("floor")
+        if not isinstance(text, str):
+            raise LabelledFileError("`floor` must be text such as 'correct>=0.94 wrong<=0.015'", path=path,
+                                    line=line)
+        return _parse_floor(text, path, line)
+    floor: Floor | None = None
+    for number, raw in enumerate(_read_text(path).splitlines(), 1):
+        found = _FLOOR_LINE.match(raw.strip())
+        if found is None:
+            continue
+        if floor is not None:
+            raise LabelledFileError(f"a second floor line (the first is line {floor.line})", path=path,
+                                    line=number)
+        floor = _parse_floor(found.group(1), path, number)
+    return floor
+
+
+def _parse_floor(text: str, path: Path, line: int) -> Floor:
+    values: dict[str, float] = {}
+    for part in text.split():
+        found = _FLOOR_PART.match(part)
+        if found is None or _FLOOR_OPERATORS[found.group(1)] != found.group(2):
+            raise LabelledFileError(
+                f"cannot read floor {part!r}: write correct>=X, wrong<=X and declined>=X with X from 0 "
+                "to 1 (for example correct>=0.94 wrong<=0.015 declined>=0.90)", path=path, line=line)
+        values[found.group(1)] = float(found.group(3))
+    if not values:
+        raise LabelledFileError("the floor line is empty (for example: # floor: correct>=0.94 wrong<=0.015)",
+                                path=path, line=line)
+    return Floor(**values, path=str(path), line=line)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LabelledFileError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    except UnicodeDecodeError:
+        raise LabelledFileError("not valid UTF-8", path=path) from None
+
+
 def read_labelled(path: str | Path) -> list[Labelled]:
     """Read a TSV or YAML file of labelled questions."""
     path = Path(path)
     if path.suffix in (".yml", ".yaml"):
         return _read_labelled_yaml(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LabelledFileError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    except UnicodeDecodeError:
-        raise LabelledFileError("not valid UTF-8", path=path) from None
+    text = _read_text(path)
     out: list[Labelled] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -268,29 +359,39 @@ class Evaluation:
 def run_eval(bot: Bot, path: Path, *, as_json: bool = False, threshold: float | None = None,
              sweep: bool = False, min_accuracy: float | None = None, failures: bool = False,
              out: Any = None) -> int:
-    """The ``eval`` command: print a report; exit 1 if accuracy is below ``min_accuracy``."""
+    """The ``eval`` command: print a report; exit 1 if the file's own floor is not met or
+    accuracy is below ``min_accuracy``."""
     import json
     import sys
 
     out = out or sys.stdout
     items = read_labelled(path)
+    floor = read_floor(path)
     check_labels(bot, items)
     evaluation = Evaluation(bot, items)
     report = evaluation.report(threshold)
     rows = evaluation.sweep(current=report.threshold) if sweep else []
+    failed = [f"{missed} (the floor at {path}:{floor.line})" for missed in floor.shortfalls(report)] if floor else []
+    if min_accuracy is not None and report.accuracy < min_accuracy:
+        failed.append(f"accuracy {report.accuracy:.1%} is below --min-accuracy {min_accuracy:.1%}")
     if as_json:
         data = report.to_dict()
+        if floor is not None:
+            data["floor"] = {"correct": floor.correct, "wrong": floor.wrong, "declined": floor.declined,
+                             "line": floor.line, "met": not floor.shortfalls(report)}
         if sweep:
             data["sweep"] = [_sweep_row(r, report.threshold) for r in rows]
+        data["failed"] = failed
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(format_report(report, path, failures=failures))
+        if floor is not None:
+            verdict = "NOT met" if floor.shortfalls(report) else "met"
+            out.write(f"  floor (line {floor.line})  {floor}: {verdict}\n")
         if sweep:
             out.write("\n" + format_sweep(rows, current=report.threshold))
-    if min_accuracy is not None and report.accuracy < min_accuracy:
-        out.write(f"FAILED: accuracy {report.accuracy:.1%} is below --min-accuracy {min_accuracy:.1%}\n")
-        return 1
-    return 0
+        out.writelines(f"FAILED: {reason}\n" for reason in failed)
+    return 1 if failed else 0
 
 
 def _sweep_row(report: Report, current: float) -> dict[str, float | bool]:

@@ -225,3 +225,41 @@ def test_a_question_with_two_acceptable_ids_counts_once_in_recall(knowledge, tmp
                       "lung_recurrence": {"correct": 1, "total": 1},
                       "lung_recurrence|lung_treatment": {"correct": 1, "total": 1}}
     assert sum(row["total"] for row in recall.values()) == 3  # one per question
+
+
+def test_the_floor_in_a_files_header_fails_the_run_when_it_is_not_met(knowledge, tmp_path):
+    path = tmp_path / "questions.tsv"
+    path.write_text("# floor: correct>=0.9 wrong<=0.1 declined>=0.9\n" + LABELLED, encoding="utf-8")
+
+    code, out, _ = run(knowledge, str(path))
+
+    assert code == 1
+    assert "  floor (line 1)  correct>=0.9 wrong<=0.1 declined>=0.9: NOT met" in out
+    assert f"FAILED: correct 80.00% is below 90.00% (the floor at {path}:1)" in out
+    assert f"FAILED: wrong 20.00% is above 10.00% (the floor at {path}:1)" in out
+
+
+def test_a_floor_that_is_met_passes_and_shows_in_the_json_report(knowledge, tmp_path):
+    path = tmp_path / "questions.tsv"
+    path.write_text("# measured on arrival: 80% correct\n# floor: correct>=0.75 wrong<=0.25\n" + LABELLED,
+                    encoding="utf-8")
+
+    code, out, _ = run(knowledge, str(path), "--json")
+
+    report = json.loads(out)
+    assert code == 0
+    assert report["floor"] == {"correct": 0.75, "wrong": 0.25, "declined": None, "line": 2, "met": True}
+    assert report["failed"] == []
+
+
+@pytest.mark.parametrize("floor", ["correct>94%", "correct<=0.94", "accuracy>=0.9", "wrong<=1.5", ""])
+def test_a_floor_line_that_cannot_be_read_is_one_line_with_file_and_line(knowledge, tmp_path, floor):
+    path = tmp_path / "questions.tsv"
+    path.write_text(f"# set 1\n# floor: {floor}\n" + LABELLED, encoding="utf-8")
+
+    code, out, err = run(knowledge, str(path))
+
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"run_bot.py: error: {path}:2: ")
+    assert "correct>=0.94 wrong<=0.015" in err  # says how to write it
