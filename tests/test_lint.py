@@ -99,7 +99,7 @@ def findings(out: str) -> list[str]:
 def test_a_clean_knowledge_base_passes_even_strictly(tmp_path):
     folder = knowledge_base(tmp_path, TIMING, CHANCES)
 
-    code, out = check(str(folder), "--strict", "--policy", "on")
+    code, out = check(str(folder), "--strict")
 
     assert code == 0
     assert out == "ok: 3 intents in 2 files, no problems found\n"
@@ -236,6 +236,30 @@ def test_policy_on_requires_sources_and_a_review_date(tmp_path):
     assert code == 1
     assert f"{where}: error: intent 'recurrence_chances' has no `sources:`" in out
     assert f"{where}: error: intent 'recurrence_chances' has no `reviewed:` date" in out
+
+
+def test_policy_on_asks_for_ten_ways_of_asking_each_content_intent(tmp_path):
+    folder = knowledge_base(tmp_path, TIMING, CHANCES)
+    faq = folder / "faq.yml"
+
+    code, out = check(str(folder), "--policy", "on")
+
+    assert code == 0
+    assert (f"{faq}:{line_of(faq, 'id: recurrence_timing')}: warning: intent 'recurrence_timing' has 5 patterns; "
+            "shipped answers need at least 10 ways people ask it") in out
+    # Off, five are enough: the fixture's intents pass the general rule.
+    assert "patterns;" not in check(str(folder))[1]
+
+
+def test_policy_on_warns_about_answers_shorter_than_forty_words(tmp_path):
+    folder = knowledge_base(tmp_path, TIMING, CHANCES)
+    faq = folder / "faq.yml"
+
+    code, out = check(str(folder), "--policy", "on")
+
+    assert code == 0
+    assert (f"{faq}:{line_of(faq, 'answer: |')}: warning: intent 'recurrence_timing': the answer has 28 words; "
+            "shipped answers have 40 to 160") in out
 
 
 def test_policy_on_warns_about_reviews_older_than_twelve_months(tmp_path):
