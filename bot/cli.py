@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -171,7 +171,8 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
         from .lint import run_check
 
         folder = args.folder or args.intents
-        return run_check(folder, strict=args.strict, policy=args.policy, locale=args.locale, out=stdout)
+        return run_check(folder, strict=args.strict, policy=args.policy, locale=args.locale, out=stdout,
+                         progress=_progress(stderr))
     if command == "ask":
         return _ask(_load(args, args.threshold), " ".join(args.question), as_json=args.json, out=stdout)
     if command == "test":
@@ -189,6 +190,23 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
     # The chat greets and shows its prompt first, and builds the matching index meanwhile.
     return run_chat(_load(args, eager=False), stdin=stdin, stdout=stdout, no_color=args.no_color,
                     history=args.history, as_json=args.chat_json, log_misses=args.log_misses)
+
+
+def _progress(stream: TextIO) -> Callable[[str], None] | None:
+    """A line per stage on ``stream`` when a person watches it (a terminal); nothing in a pipe
+    or a CI log, where the findings alone are wanted."""
+    try:
+        watched = stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        watched = False
+    if not watched:
+        return None
+
+    def tell(stage: str) -> None:
+        stream.write(f"{PROG}: {stage}...\n")
+        stream.flush()
+
+    return tell
 
 
 def _ask(bot: "Bot", question: str, *, as_json: bool, out: TextIO) -> int:

@@ -22,7 +22,7 @@ import datetime as dt
 import re
 import statistics
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
@@ -92,12 +92,18 @@ class Finding:
         return cls("error", error.message, error.path, error.line, error.intent, schema=True)
 
 
+Progress = Callable[[str], None]
+"""Told each stage of a check as it starts ("building the matching index"), for a person
+waiting at a terminal."""
+
+
 def run_check(folder: Path | None, *, strict: bool = False, policy: str = "auto",
-              locale: str | None = None, out: TextIO | None = None) -> int:
+              locale: str | None = None, out: TextIO | None = None, progress: Progress | None = None) -> int:
     """Print every finding and a summary line; return 1 if there are errors (or, with
-    ``strict``, warnings), else 0. ``policy`` is ``auto``, ``on`` or ``off``."""
+    ``strict``, warnings), else 0. ``policy`` is ``auto``, ``on`` or ``off``; ``progress``
+    is told each stage as it starts."""
     out = out or sys.stdout
-    kb, findings = lint_knowledge_base(folder, policy=policy, locale=locale)
+    kb, findings = lint_knowledge_base(folder, policy=policy, locale=locale, progress=progress)
     for finding in findings:
         out.write(f"{finding}\n")
     errors = sum(f.severity == "error" for f in findings)
@@ -119,11 +125,14 @@ def run_check(folder: Path | None, *, strict: bool = False, policy: str = "auto"
 
 def lint_knowledge_base(folder: str | Path | None = None, *, policy: str = "auto",
                         locale: str | None = None, today: dt.date | None = None,
+                        progress: Progress | None = None,
                         ) -> tuple[KnowledgeBase | None, list[Finding]]:
     """Every finding for a knowledge base folder, sorted by file and line."""
     if policy not in ("auto", "on", "off"):
         raise BotError(f"--policy must be auto, on or off (not {policy!r})")
+    stage = progress or (lambda _: None)
     root = Path(folder) if folder is not None else shipped_intents_folder()
+    stage(f"reading the files in {shown(root)}")
     kb, problems = validate_knowledge_base(root, locale=locale)
     findings = [Finding.from_error(p) for p in problems]
     if kb is None:
@@ -141,8 +150,13 @@ def lint_knowledge_base(folder: str | Path | None = None, *, policy: str = "auto
                 "warning", "no red_flag intent: messages such as \"I can't breathe\" would get an "
                 "ordinary answer instead of an emergency reply (see the shipped intents/safety.yml)",
                 str(kb.root)))
-        findings += confusable_patterns(Bot(kb))
+        stage("building the matching index")
+        bot = Bot(kb)
+        patterns = sum(len(i.patterns) for i in kb.intents if i.type in _MATCHABLE)
+        stage(f"checking {patterns:,} patterns for confusable intents (the longest stage)")
+        findings += confusable_patterns(bot)
     if applies:
+        stage("checking sources, review dates and reading grades")
         findings += policy_findings(kb.intents, today=today or dt.date.today())
     return kb, sorted(findings, key=_location)
 

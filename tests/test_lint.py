@@ -308,3 +308,37 @@ def test_the_shipped_knowledge_base_passes_check_strict():
 
     assert findings(out) == []
     assert code == 0
+
+
+class Terminal(io.StringIO):
+    """stderr as a person waiting at a terminal has it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_check_tells_each_stage_as_it_starts(tmp_path):
+    folder = knowledge_base(tmp_path, TIMING, CHANCES)
+    out, err = io.StringIO(), Terminal()
+
+    code = main(["check", str(folder), "--policy", "on"], stdout=out, stderr=err)
+
+    assert code == 0
+    assert err.getvalue().splitlines() == [
+        f"run_bot.py: reading the files in {folder}...",
+        "run_bot.py: building the matching index...",
+        "run_bot.py: checking 10 patterns for confusable intents (the longest stage)...",
+        "run_bot.py: checking sources, review dates and reading grades...",
+    ]
+    assert "reading the files" not in out.getvalue()  # the findings stay clean for a pipe
+
+
+def test_piped_check_writes_only_its_findings(tmp_path, capsys):
+    folder = knowledge_base(tmp_path, TIMING, CHANCES)
+
+    code = main(["check", str(folder)])
+
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.err == ""
+    assert captured.out == "ok: 3 intents in 2 files, no problems found\n"
