@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from .engine import Bot
 
 PROG = "run_bot.py"
+DISTRIBUTION = "recurrence-faq"
+"""The package's name: what --version prints, whether run_bot.py, python -m bot or the
+recurrence-faq script was run."""
 
 DESCRIPTION = """\
 A chatbot that answers common questions about cancer that may come back or has come back
@@ -55,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG, description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {__version__}")
     parser.add_argument("--intents", metavar="FOLDER", type=Path,
                         help="knowledge base folder to use (default: the shipped intents/)")
     parser.add_argument("--locale", metavar="NAME",
