@@ -121,6 +121,42 @@ def test_json_gives_one_object_per_question(bot: Bot) -> None:
         assert {"kind", "intent", "confidence", "text", "suggestions", "sources", "notice"} <= set(reply)
 
 
+def test_json_mode_runs_slash_commands_as_commands(bot: Bot) -> None:
+    out = io.StringIO()
+    lines = [LUNG, "/why", "/topic 1", "/sources", "/frobnicate", ADJUVANT]
+
+    assert main(["--json"], stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out) == 0
+
+    replies = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r.get("command") for r in replies] == [None, "/why", "/topics", "/sources", "/frobnicate", None]
+    assert [r.get("intent") for r in replies] == ["lung_recurrence_after_surgery", None, None, None, None,
+                                                  "what_is_adjuvant"]
+    why, topic, sources, unknown = replies[1:5]
+    assert "Why this reply:" in why["text"] and "lung_recurrence_after_surgery" in why["text"]
+    assert topic["text"].startswith("1) ")
+    assert bot.intent("lung_recurrence_after_surgery").sources[0].url in sources["text"]
+    assert "don't know the command" in unknown["text"]
+    assert not any(r.get("done") for r in replies)
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+@pytest.mark.parametrize("goodbye", ["/quit", "bye", "Ok, bye!", "QUIT"])
+def test_a_goodbye_ends_the_piped_chat_after_the_farewell(bot: Bot, as_json: bool, goodbye: str) -> None:
+    out = io.StringIO()
+
+    code = main(["--json"] if as_json else [], stdin=io.StringIO(f"{ADJUVANT}\n{goodbye}\n{LUNG}\n"), stdout=out)
+
+    assert code == 0
+    farewell = bot.message("farewell")
+    if as_json:
+        replies = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert len(replies) == 2
+        assert replies[1] == {"command": "/quit", "text": farewell, "done": True}
+    else:
+        assert out.getvalue().rstrip().endswith(farewell)
+        assert answer_start(bot, "lung_recurrence_after_surgery") not in flat(out.getvalue())
+
+
 HOSTILE = [
     b"\xff\xfe\x00",
     b"\x1b[31mred\x1b[0m \x1b]0;title\x07 \x1b[2J why did my lung cancer come back?",
