@@ -303,6 +303,7 @@ def test_the_content_policy_is_off_for_a_curators_own_folder_by_default(tmp_path
     assert "sources" not in out
 
 
+@pytest.mark.slow  # asks every one of the shipped base's ~6,000 patterns
 def test_the_shipped_knowledge_base_passes_check_strict():
     code, out = check("--strict")
 
