@@ -7,6 +7,8 @@ conversation file, and a pytest configuration; then runs pytest there (``pyteste
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -75,12 +77,14 @@ conversations:
         says: ["01 555 0100"]
 """
 
-# What docs/curating.md tells a curator to add to pyproject.toml.
-SETUP = """\
-[tool.pytest.ini_options]
-faq_conversations = "conversations/*.yml"
-faq_intents = "intents"
-"""
+# The three lines docs/curating.md tells a curator to add to pyproject.toml, as written there.
+GUIDE = (Path(__file__).resolve().parent.parent / "docs" / "curating.md").read_text(encoding="utf-8")
+SETUP = next(block for block in re.findall(r"```toml\n(.*?)```", GUIDE, flags=re.S) if "faq_conversations" in block)
+
+
+def test_the_guides_set_up_is_three_lines() -> None:
+    assert SETUP.strip().splitlines() == ["[tool.pytest.ini_options]", 'faq_conversations = "conversations/*.yml"',
+                                          'faq_intents = "intents"']
 
 
 @pytest.fixture
