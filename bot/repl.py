@@ -308,7 +308,11 @@ class Chat:
 
 
 def command_name(text: str) -> str:
-    """The command a slash line names, aliases resolved: "/Topic 2" -> "/topics"."""
+    """The command a slash line names, aliases resolved.
+
+    >>> command_name("/Topic 2"), command_name("/bye")
+    ('/topics', '/quit')
+    """
     name = text.split()[0].lower() if text.split() else ""
     return ALIASES.get(name, name)
 
