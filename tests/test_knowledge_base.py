@@ -112,7 +112,8 @@ def test_the_disclaimer_is_used_by_help_and_about(shipped_bot: Bot) -> None:
 # The labelled questions (tests/data/questions): written from the brief's lay phrasings and
 # independently as patients would ask; the holdout set is never used to tune anything.
 QUESTIONS = DATA / "questions"
-TUNING = [item for name in ("brief", "patients") for item in read_labelled(QUESTIONS / f"{name}.tsv")]
+TUNING = [item for name in ("brief", "patients", "patients_treatments_explained", "patients_practical", "patients_living")
+          for item in read_labelled(QUESTIONS / f"{name}.tsv")]
 OFF_TOPIC = read_labelled(QUESTIONS / "off_topic.tsv")
 
 
@@ -133,8 +134,9 @@ def test_the_labelled_sets_are_large_enough() -> None:
 @pytest.mark.parametrize("item", TUNING, ids=[f"{Path(i.path).stem}:{i.line}" for i in TUNING])
 def test_each_labelled_question_reaches_its_intent(shipped_bot: Bot, item) -> None:
     reply = shipped_bot.ask(item.question)
-    assert reply.intent in item.expected, (
-        f"{item.question!r}: expected {'|'.join(sorted(item.expected))}, got {reply.kind} {reply.intent} "
+    # a '-' line (patients_practical.tsv's out-of-scope look-alikes) must be declined
+    assert reply.intent in item.expected if item.in_scope else reply.kind == "fallback", (
+        f"{item.question!r}: expected {'|'.join(sorted(item.expected)) or '-'}, got {reply.kind} {reply.intent} "
         f"{[(m.intent, round(m.confidence, 2)) for m in reply.matches[:3]]}")
 
 
