@@ -50,7 +50,7 @@ class Reading:
     >>> from bot import Bot
     >>> reading = Bot.load().read("ok. what are the side effects of tamoxifen?")
     >>> reading.ask, reading.matches[0].intent
-    ('what are the side effects of tamoxifen?', 'adjuvant_side_effects')
+    ('what are the side effects of tamoxifen?', 'breast_hormone_therapy')
     """
 
     text: str
@@ -146,7 +146,10 @@ class Reader:
             return base
         matches = tuple(self.matcher.rank(analysis, limit=p.ranked))
         if ask != meant and story:
-            matches = self._prefer_ask(matches, whole)
+            # The question decides a story only when it is a question and the story is about cancer.
+            asked = _is_question(ask) and bool({self.analyzer.lexicon.kind(c) for c in whole.concepts}
+                                                & {"site", "cancer"})
+            matches = self._prefer_ask(matches, whole, asked)
         rule = self.rules.detect(whole.stems) if self.rules else None
         also = self._also(asks[1:], whole, matches)
         second_reading = cache(lambda: self._likelihood().opinion(analysis))
@@ -230,14 +233,15 @@ class Reader:
         asks: list[str] = []
         story: list[str] = []
         for sentence in sentences:
-            first = normalised_words(sentence)[0]
-            if "?" in sentence or first in _QUESTION_WORDS:
+            if _is_question(sentence):
                 asks.extend(part for part in _JOINED_QUESTION.split(sentence) if len(normalised_words(part)) >= 2)
             else:
                 story.append(sentence)
         if not asks:
-            # No question mark and no question word: the last sentence is usually the ask.
-            asks, story = [sentences[-1]], sentences[:-1]
+            # No question mark and no question word: the last sentence is usually the ask, but
+            # it is as often a "thank you" or a phone number, so it may only confirm (see
+            # _prefer_ask).
+            return [sentences[-1]], sentences[:-1]
         # A short question ("Is that normal?") points back at the sentence before it.
         main = asks[0]
         if len(normalised_words(main)) < self.policy.short_question_words and story:
@@ -260,17 +264,27 @@ class Reader:
             named.append(context)
         return self.analyzer.analyse(f"{ask} {' '.join(named)}") if named else analysis
 
-    def _prefer_ask(self, asked: tuple[Match, ...], whole: Analysis) -> tuple[Match, ...]:
-        """The whole message decides, and its question sentence may make the same answer surer.
+    def _prefer_ask(self, asked: tuple[Match, ...], whole: Analysis, may_decide: bool) -> tuple[Match, ...]:
+        """The whole message decides, and its question sentence may make the same answer surer,
+        or decide when the story drowns it.
 
-        Measured on every labelled set: letting the question sentence decide alone costs more
+        Measured on every labelled set: letting the question sentence always decide costs more
         than it gains, because it so often points back at the story ("The nurse mentioned
-        comfort care for Dad. What does that involve?"). A long message keeps its question
-        through the reading limit instead (its beginning and its end are read)."""
+        comfort care for Dad. What does that involve?"). It decides only when the whole message
+        matches nothing well and the question clearly does (Policy.story_weak, ask_floor,
+        ask_lead)."""
         overall = tuple(self.matcher.rank(whole, limit=self.policy.ranked))
-        if asked and overall and overall[0].intent == asked[0].intent and asked[0].confidence > overall[0].confidence:
+        if not asked or not overall:
+            return overall or asked
+        if overall[0].intent == asked[0].intent:
+            return asked if asked[0].confidence > overall[0].confidence else overall
+        # A long story about our subject drowns its question: when the whole message matches
+        # nothing well and its question sentence clearly does, the question decides.
+        p = self.policy
+        if (may_decide and overall[0].confidence < p.story_weak and asked[0].confidence >= p.ask_floor
+                and asked[0].confidence >= p.ask_lead * overall[0].confidence):
             return asked
-        return overall or asked
+        return overall
 
     def _also(self, others: list[str], whole: Analysis, main: tuple[Match, ...]) -> tuple[Match, ...]:
         """For each further question, its best match when it is confident and not the main answer."""
@@ -290,3 +304,9 @@ def _detector(name: str, texts: tuple[str, ...], rules: PersonalRules) -> Trigge
     holder = Intent(id=f"personal_{name}", question="", patterns=(), answer="", triggers=texts,
                     trigger_lines=dict(rules.lines).get(name, ()), path=rules.path, exceptions=rules.exceptions)
     return TriggerDetector([holder], lambda intent: (intent.triggers, intent.trigger_lines))
+
+
+def _is_question(sentence: str) -> bool:
+    """Whether a sentence asks something: it has a question mark or starts with a question word."""
+    words = normalised_words(sentence)
+    return "?" in sentence or bool(words) and words[0] in _QUESTION_WORDS
