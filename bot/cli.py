@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -189,11 +188,12 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
 
 
 def _ask(bot, question: str, *, as_json: bool, out: TextIO) -> int:
-    from .render import Style, render_reply, terminal_width
+    from .render import Style, json_line, render_reply, terminal_width
 
     reply = bot.ask(question)
     if as_json:
-        out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
+        # Answers come from a knowledge base, which may hold C1 or bidi controls: escaped.
+        out.write(json_line(reply.to_dict()) + "\n")
     else:
         related = [i for i in (bot.intent(r) for r in _related(bot, reply)) if i is not None]
         out.write(render_reply(reply, related=related, width=terminal_width(), style=Style()) + "\n")
