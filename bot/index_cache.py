@@ -55,7 +55,7 @@ CACHE_ENV = "RECURRENCE_FAQ_CACHE"
 KEEP_FILES = 8
 """Saved indexes kept per folder (one per knowledge base and version in use), newest first."""
 MAX_FILE_BYTES = 256 * 1024 * 1024
-"""The largest saved index read (the shipped one is about 3 MB; 100,000 patterns about 60 MB)."""
+"""The largest saved index read (the shipped one is about 3 MB; 100,000 patterns about 30 MB)."""
 STALE_SECONDS = 600
 """A temporary file older than this was left by a build that was killed: writing one takes
 well under a second."""
