@@ -360,10 +360,14 @@ def _worst_case_section(worst: dict[str, Any]) -> list[str]:
             "`Bot.ask` with the spelling, stemming and normalising caches cleared, so every word costs "
             "what a word never seen before costs. Times are processor time: on this shared machine a "
             "message that takes tens of milliseconds is interrupted by other jobs, and its wall-clock "
-            "time measures them too (it is given beside).", "",
+            "time measures them too (it is given beside"
+            + (f"; the load average was {worst['load_average']} on {worst.get('cores', '?')} cores"
+               if worst.get("load_average") is not None else "") + ").", "",
             table(["measure", "processor time", "wall clock"],
                   [["slowest message found (best of 7 runs)", f"{1000 * found['seconds']:.1f} ms",
                     f"{1000 * found['wall_seconds']:.1f} ms"],
+                   ["the same, as the first message after a start (best of 3 fresh loads)",
+                    f"{1000 * found['first_seconds']:.1f} ms", f"{1000 * found['first_wall_seconds']:.1f} ms"],
                    ["median ordinary question (labelled sets, caches warm)",
                     f"{1000 * worst['ordinary_median']:.2f} ms", f"{1000 * worst['ordinary_median_wall']:.2f} ms"]],
                   "lrr"), "",

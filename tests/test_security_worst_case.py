@@ -17,7 +17,7 @@ from bot import Bot
 
 @pytest.fixture(scope="module")
 def found() -> dict:
-    return run_worst_case(seconds=0.0, log=lambda _: None)
+    return run_worst_case(seconds=0.0, ordinary=50, log=lambda _: None)
 
 
 def test_every_family_is_tried_and_the_slowest_is_a_real_message(found: dict) -> None:
