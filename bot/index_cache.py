@@ -200,9 +200,13 @@ def _numbers_below(values: list[object], limit: int) -> bool:
 
 
 def _entry_problem(entry: object, patterns: int) -> str | None:
-    if type(entry) is not tuple or len(entry) != 5:
-        return "not five fields"
-    subjects, texts, totals, postings, shortest = entry
+    # A sixth field, the features an intent declares it answers (about:, asks:), comes with the
+    # lexicon work; Matcher.from_state refuses a state of the wrong length for its version.
+    if type(entry) is not tuple or len(entry) not in (5, 6):
+        return "not five or six fields"
+    subjects, texts, totals, postings, shortest, *declared = entry
+    if declared and (type(declared[0]) is not frozenset or not _all_of(declared[0], str)):
+        return "declared features are not a set of features"
     if type(subjects) is not frozenset or not _all_of(subjects, str):
         return "subjects are not a set of terms"
     if type(texts) is not list or len(texts) != patterns or not _all_of(texts, str):

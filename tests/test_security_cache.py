@@ -282,6 +282,8 @@ WRONG = {
     "postings is a list": _set("postings", value=[]),
     "an extra field": _set("evil", value=1),
     "an entry has four fields": lambda s: s["index"].__setitem__(0, s["index"][0][:4]),
+    "an entry has seven fields": lambda s: s["index"].__setitem__(0, (*s["index"][0], frozenset(), 1)),
+    "an entry has a sixth field of the wrong kind": lambda s: s["index"].__setitem__(0, (*s["index"][0], ["x"])),
     "an entry is a dict": lambda s: s["index"].__setitem__(0, {}),
     "one text too many": _entry(0, 1, ["a", "b", "c", "d"]),
     "a text is a number": _entry(0, 1, [1, "b", "c"]),
