@@ -69,10 +69,11 @@ class Families:
     def __init__(self, bot: Any, rng: random.Random) -> None:
         self.rng = rng
         self.known = sorted(w for w in bot.analyzer.speller._known if len(w) >= 5 and w.isalpha())
-        rules = [*bot.red_flags.triggers, *bot._rules.triggers]
-        self.trigger_words = sorted({w for t in rules for w in t.text.replace("|", " ").split()
+        rules = [text for intent in bot.intents
+                 for text in (intent.patterns if intent.type == "red_flag" else intent.triggers)]
+        self.trigger_words = sorted({w for text in rules for w in text.replace("|", " ").split()
                                      if w not in ("...", "&") and not w.startswith("{")})
-        self.first_words = sorted({w for t in rules for w in t.text.split()[0].split("|")
+        self.first_words = sorted({w for text in rules for w in text.split()[0].split("|")
                                    if not w.startswith("{")})
 
     def junk(self, length: int) -> Callable[[], str]:

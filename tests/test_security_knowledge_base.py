@@ -107,14 +107,15 @@ def test_a_file_over_the_size_cap_is_refused(write_kb) -> None:
 
 
 def test_a_trigger_with_many_wide_gaps_answers_in_bounded_time(write_kb) -> None:
-    # Plain backtracking took 77 s for a 119-character message with this trigger, and grew
-    # exponentially with the message.
-    folder = write_kb(kb=RED_FLAG.format(trigger="a ... a ... a ... a ... a ... a ... a ... a ... z"))
-    message = " ".join(["a"] * 1000)
-    for text in (message, message + " z"):
+    # Plain backtracking took 77 s for a 119-character message with such a trigger ("a ... a
+    # ... z"), and grew exponentially with the message.
+    trigger = " ... ".join(["pain"] * 8 + ["blood"])
+    folder = write_kb(kb=RED_FLAG.format(trigger=trigger))
+    message = " ".join(["pain"] * 399)
+    for text in (message, message + " blood"):
         result = run_process("--intents", str(folder), "ask", "--json", text)
         assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout)["kind"] == ("emergency" if text.endswith("z") else "fallback")
+        assert json.loads(result.stdout)["kind"] == ("emergency" if text.endswith("blood") else "fallback")
 
 
 def test_an_over_long_trigger_is_a_clear_load_error(write_kb) -> None:
@@ -149,8 +150,10 @@ def test_an_exception_that_can_never_match_is_an_error_in_check(write_kb) -> Non
 
 
 def test_the_shipped_triggers_all_can_fire() -> None:
-    code, out, _ = run("check", "--strict")
-    assert code == 0, out
+    from bot.knowledge import load_knowledge_base
+    from bot.lint import dead_triggers
+
+    assert dead_triggers(load_knowledge_base().intents) == []
 
 
 ESCAPES = "lung\x1b[2J\x9b31m\u202e"
