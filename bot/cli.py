@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -213,11 +212,12 @@ def _progress(stream: TextIO) -> Callable[[str], None] | None:
 
 
 def _ask(bot: "Bot", question: str, *, as_json: bool, out: TextIO) -> int:
-    from .render import Style, render_reply, terminal_width
+    from .render import Style, json_line, render_reply, terminal_width
 
     reply = bot.ask(question)
     if as_json:
-        out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
+        # Answers come from a knowledge base, which may hold C1 or bidi controls: escaped.
+        out.write(json_line(reply.to_dict()) + "\n")
     else:
         out.write(render_reply(reply, width=terminal_width(), style=Style()) + "\n")
     return 0

@@ -21,6 +21,7 @@ from .model import Intent, PersonalRules, SafetyRules, Source
 from .normalise import normalise
 from .settings import (DEFAULT_DISCLAIMER, DEFAULT_MESSAGES, DEFAULT_VALUES, MESSAGE_PLACEHOLDERS, Settings,
                        UnknownPlaceholder)
+from .triggers import length_problem
 from .vocabulary import Vocabulary
 from .yaml_source import LocatedDict, LocatedList, line_of, read_yaml
 
@@ -229,6 +230,9 @@ class _Reader:
             fail("`exceptions` only applies to triggers: a red-flag intent's patterns, or an "
                  "intent's `triggers`", "exceptions")
 
+        rules = (patterns, pattern_lines) if intent_type == "red_flag" else (triggers, trigger_lines)
+        self.check_rule_lengths(*rules, exceptions, item.line_of("exceptions"), fail)
+
         related = item.get("related", [])
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             fail("`related` must be a list of intent ids", "related")
@@ -295,6 +299,17 @@ class _Reader:
             fail("a red-flag intent's patterns are its triggers: list them under `patterns`", "triggers")
             return [], []
         return self.read_texts(item, "triggers", "trigger", fail)
+
+    @staticmethod
+    def check_rule_lengths(texts: list[str], lines: list[int], exceptions: list[str],
+                           exceptions_line: int, fail: Any) -> None:
+        """Triggers and exceptions past the length limit: refused here, so that no rule a
+        knowledge base brings can make matching slow."""
+        for text, line in [*zip(texts, lines), *((e, exceptions_line) for e in exceptions)]:
+            problem = length_problem(text)
+            if problem is not None:
+                shown = text if len(text) <= 60 else f"{text[:57]}..."
+                fail(f"trigger {shown!r}: {problem}", line=line)
 
     def read_patterns(self, item: LocatedDict, fail: Any) -> tuple[list[str], list[int]]:
         if "patterns" not in item:

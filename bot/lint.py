@@ -9,6 +9,8 @@ clickable. What is checked:
   reaches A with a lead over B thinner than the policy margin (so a slight rewording of it
   would get a "Did you mean" or B's answer);
 - a pattern that sets off a red-flag rule, so that it can never reach its own intent;
+- a trigger or exception that can never fire as written (an empty side of ``&``, an empty,
+  reversed or malformed number range);
 - intents with fewer than ``MIN_PATTERNS`` patterns, and a knowledge base without red flags;
 - the shipped-content policy, ``SHIPPED_POLICY`` (on for the shipped knowledge base): each
   content intent has a source and a review date, the review is recent, the answer is neither a
@@ -31,6 +33,8 @@ from .errors import BotError, IntentFileError
 from .knowledge import KnowledgeBase, shipped_intents_folder, validate_knowledge_base
 from .model import Intent
 from .normalise import normalise
+from .render import escaped
+from .triggers import firing_problems
 from .yaml_source import LocatedDict, LocatedList, read_yaml
 
 if TYPE_CHECKING:
@@ -85,7 +89,7 @@ class Finding:
         where = shown(self.path) if self.path else "<knowledge base>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.severity}: {self.message}"
+        return escaped(f"{where}: {self.severity}: {self.message}")
 
     @classmethod
     def from_error(cls, error: IntentFileError) -> "Finding":
@@ -143,6 +147,7 @@ def lint_knowledge_base(folder: str | Path | None = None, *, policy: str = "auto
     findings += lexicon_findings(kb)
     if not problems:
         findings += locale_findings(root, kb)
+    findings += dead_triggers(kb.intents)
     # What the engine would do, and which intents are missing, only mean something once the
     # whole knowledge base loads: an intent with a schema error is left out.
     if not problems:
@@ -246,6 +251,23 @@ def thin_intents(intents: Sequence[Intent], policy: ContentPolicy | None = None)
         findings.append(Finding(
             "warning", f"intent {i.id!r} has {len(i.patterns)} pattern{'' if len(i.patterns) == 1 else 's'}; "
             f"{why} at least {least} ways people ask it, in their own words", i.path, i.line, i.id))
+    return findings
+
+
+def dead_triggers(intents: Sequence[Intent]) -> list[Finding]:
+    """Triggers and exceptions that can never fire as written: the engine would skip them
+    without a word, so a red flag written that way would never be caught."""
+    findings: list[Finding] = []
+    for intent in intents:
+        if intent.type == "red_flag":
+            rules = list(_patterns(intent))
+        else:
+            rules = list(zip(intent.triggers, intent.trigger_lines or (intent.line,) * len(intent.triggers)))
+        for noun, texts in (("trigger", rules), ("exception", [(e, intent.line) for e in intent.exceptions])):
+            for text, line in texts:
+                findings += [Finding("error", f"intent {intent.id!r}: {noun} {text!r}: {problem}",
+                                     intent.path, line, intent.id)
+                             for problem in firing_problems(text)]
     return findings
 
 

@@ -23,8 +23,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .miss_log import MissLog, create_private
+from .miss_log import MissLog
 from .model import Intent, Match, Reply
+from .private_files import open_private
 from .render import (Style, colour_wanted, json_line, one_line, render_reply, source_lines,
                      terminal_safe, terminal_width, wrap)
 
@@ -368,27 +369,24 @@ def _short_path(path: str) -> str:
 
 def make_session(bot: "Bot", history: Path | None = None, *, colour: bool = True,
                  input: "Input | None" = None, output: "Output | None" = None) -> "PromptSession[str]":
-    """The one PromptSession of a chat: history (in memory, or ``history`` created with mode
-    0600), auto-suggestion from it, completion of slash commands and questions, key bindings
-    and a bottom toolbar with the key hints.
+    """The one PromptSession of a chat: history (in memory, or the private file ``history``, see
+    bot.history_file), auto-suggestion from it, completion of slash commands and questions, key
+    bindings and a bottom toolbar with the key hints.
 
-    Raises BotError if the history file cannot be created.
+    Raises BotError if the history file cannot be created or is not safe to write.
     """
     from prompt_toolkit import PromptSession
     from prompt_toolkit.application.current import get_app
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
     from prompt_toolkit.filters import Condition
-    from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+    from prompt_toolkit.history import History, InMemoryHistory
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.output import ColorDepth
     from prompt_toolkit.styles import Style as PromptStyle
 
-    store: History
-    if history is not None:
-        create_private(Path(history))  # before FileHistory opens it, so never world-readable
-        store = FileHistory(os.fspath(history))
-    else:
-        store = InMemoryHistory()
+    from .history_file import PrivateFileHistory
+
+    store: History = PrivateFileHistory(history) if history is not None else InMemoryHistory()
 
     bindings = KeyBindings()
 
@@ -667,8 +665,8 @@ def run_chat(bot: "Bot", *, stdin: TextIO | None = None, stdout: TextIO | None =
 
 def _terminal_chat(bot: "Bot", stdin: TextIO, stdout: TextIO, *, no_color: bool,
                    history: Path | None, miss_log: MissLog | None) -> int:
-    if history is not None:
-        create_private(Path(history))  # a bad path fails before the chat has begun
+    if history is not None:  # a bad or unsafe path fails before the chat has begun
+        open_private(history, "the history file").close()
     colour = colour_wanted(no_color, True)
     write = _writer(stdout)
 
