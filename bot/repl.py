@@ -262,9 +262,18 @@ class Chat:
             head += f", intent: {terminal_safe(reply.intent)}"
         head += f", confidence: {reply.confidence:.2f}"
         lines = [s.heading("Why this reply:"), "  " + head]
+        reading = []
+        if reply.focus:
+            reading.append(f"about {', '.join(terminal_safe(c) for c in reply.focus)}")
+        if reply.question_type:
+            reading.append(f"asks {terminal_safe(reply.question_type)}")
+        if reading:
+            lines.append(f"  read as: {'; '.join(reading)}")
         matches = reply.matches
         if reply.kind == "emergency" and matches:
             lines.append(f"  red-flag trigger: {_match_line(matches[0])}")
+            if len(reply.red_flags) > 1:
+                lines.append(f"  also set off: {', '.join(terminal_safe(f) for f in reply.red_flags[1:])}")
             lines.append("  Red flags are checked before anything else, and always answered.")
         elif reply.kind == "answer" and matches:
             lines.append(f"  matched pattern: {_match_line(matches[0])}")

@@ -51,12 +51,12 @@ def test_every_bot_module_is_described() -> None:
 
 
 def test_the_curators_guide_names_every_field_the_loader_accepts() -> None:
-    from bot.knowledge import (INTENT_KEYS, INTENT_TYPES, LEXICON_KEYS, SAFETY_KEYS, SOURCE_KEYS, TOP_LEVEL_KEYS,
-                               VOCABULARY_KEYS)
+    from bot.knowledge import (INTENT_KEYS, INTENT_TYPES, LEXICON_KEYS, PERSONAL_KEYS, SAFETY_KEYS, SOURCE_KEYS,
+                               TOP_LEVEL_KEYS, VOCABULARY_KEYS)
     from bot.lexicon import CONCEPT_KINDS
     from bot.settings import DEFAULT_MESSAGES, DEFAULT_VALUES
 
-    names = {*INTENT_KEYS, *INTENT_TYPES, *TOP_LEVEL_KEYS, *SAFETY_KEYS, *LEXICON_KEYS, *VOCABULARY_KEYS,
+    names = {*INTENT_KEYS, *INTENT_TYPES, *TOP_LEVEL_KEYS, *SAFETY_KEYS, *PERSONAL_KEYS, *LEXICON_KEYS, *VOCABULARY_KEYS,
              *SOURCE_KEYS, *CONCEPT_KINDS, *DEFAULT_MESSAGES, *DEFAULT_VALUES, "default_locale", "locales",
              "disclaimer", "messages", "kind", "terms", "broader"}
     missing = sorted(name for name in names if f"`{name}`" not in GUIDE and f"{name}:" not in GUIDE)
