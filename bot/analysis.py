@@ -41,7 +41,9 @@ class Analysis:
     concept_spans: tuple[tuple[int, int], ...] = ()
     """The word slices that name the concepts."""
     matched_concepts: tuple[str, ...] = ()
-    """The concepts matching counts (lexicon.MATCHED_KINDS): not life topics or people."""
+    """The concepts matching counts: the ones the text names itself (not the broader ones, which
+    every cancer question shares), of the kinds in lexicon.MATCHED_KINDS (not life topics or
+    people)."""
     question_type: str | None = None
     """The first of the lexicon's question types whose rules fit the text."""
     covered: frozenset[int] = frozenset()
@@ -284,7 +286,7 @@ class Analyzer:
         fired = self._question_types.detect(stems) if self._question_types else None
         return Analysis(words=corrected, stems=stems, terms=terms, spans=spans,
                         concepts=expanded, concept_spans=tuple(concept_spans),
-                        matched_concepts=tuple(c for c in expanded if self.lexicon.kind(c) in MATCHED_KINDS),
+                        matched_concepts=tuple(c for c in dict.fromkeys(concepts) if self.lexicon.kind(c) in MATCHED_KINDS),
                         question_type=fired.intent.id if fired else None,
                         covered=covered, safety_stems=safety)
 

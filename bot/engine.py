@@ -191,8 +191,9 @@ class Bot:
             policy = replace(policy, threshold=threshold)
         if margin is not None:
             policy = replace(policy, margin=margin)
-        return cls(load_knowledge_base(folder, locale=locale), policy=policy, tuning=tuning or Tuning(),
-                   eager=eager)
+        with _collector_paused():  # reading the YAML makes tens of thousands of objects too
+            knowledge = load_knowledge_base(folder, locale=locale)
+        return cls(knowledge, policy=policy, tuning=tuning or Tuning(), eager=eager)
 
     @property
     def threshold(self) -> float:

@@ -212,9 +212,15 @@ class _Builder:
             raise self.fail(f"unsupported YAML tag {node.tag!r}", node)
         out = LocatedList()
         out.line = node.start_mark.line + 1
+        seen, lines = self.seen, out.item_lines
         for item in node.value:
-            out.append(self.build(item, depth + 1))
-            out.item_lines.append(item.start_mark.line + 1)
+            # Lists of plain texts (patterns) are most of a knowledge base: read them directly.
+            if type(item) is ScalarNode and item.tag == _STR and id(item) not in seen:
+                seen.add(id(item))
+                out.append(item.value)
+            else:
+                out.append(self.build(item, depth + 1))
+            lines.append(item.start_mark.line + 1)
         return out
 
     def _scalar(self, node: ScalarNode) -> Any:
