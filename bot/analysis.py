@@ -73,7 +73,11 @@ _CONFUSABLES = str.maketrans({
 # Digits typed for letters ("bl00d", "c4nt", "d1e"); 1 may be i or l.
 _DIGIT_LETTERS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"}
 _RUN = re.compile(r"(.)\1+")
+_LONG_RUN = re.compile(r"(.)\1\1")
+_END_RUN = re.compile(r"(.)\1$")
 _LETTERS_ONLY = re.compile(r"^[a-z]+$")
+_SHORT_WORDS = frozenset("i a my me to of in is it on up no do so we he be at an or as by am us".split())
+"""The only words of one or two letters a joined-up word is split into: "ya rd house" is no reading."""
 MIN_SPLIT_LENGTH = 5
 """Joined words shorter than this are not split."""
 MAX_SPLIT_LENGTH = 40
@@ -164,6 +168,12 @@ class Analyzer:
                 out.append((word, mended, mended))
                 continue
             corrected = self.speller.correct(word)
+            if corrected == word:
+                # Not a typo of a known word: perhaps words typed without spaces.
+                split = self._split_unknown(word)
+                if split is not None:
+                    out.append((word, split, split))
+                    continue
             safe = corrected
             if corrected != word and corrected in self._protected and word in english_words():
                 safe = word  # a real word that happens to be near an alarming one
@@ -207,6 +217,11 @@ class Analyzer:
             found = self._known_words(candidate)
             if found is not None:
                 return found
+        return None
+
+    def _split_unknown(self, word: str) -> tuple[str, ...] | None:
+        """Words typed without spaces ("icantbreathe", "killmyself"), if the typed word is not a
+        real English word."""
         plain = word.translate(_CONFUSABLES)
         if (_LETTERS_ONLY.match(plain) and MIN_SPLIT_LENGTH <= len(plain) <= MAX_SPLIT_LENGTH
                 and plain not in english_words()):
@@ -225,9 +240,11 @@ class Analyzer:
         for reading in readings:
             if reading != word:
                 out.append(reading)
-            if _RUN.search(reading):
+            if _LONG_RUN.search(reading):
                 out.append(_RUN.sub(r"\1\1", reading))
                 out.append(_RUN.sub(r"\1", reading))
+            elif _END_RUN.search(reading):  # "diee", "helpp": a key held at the end of a word
+                out.append(reading[:-1])
         return list(dict.fromkeys(out))
 
     def _known_words(self, text: str) -> tuple[str, ...] | None:
@@ -242,7 +259,7 @@ class Analyzer:
             for start in range(max(0, end - 20), end):
                 before = best[start]
                 piece = word[start:end]
-                if before is None or not (len(piece) > 1 or piece in ("a", "i")):
+                if before is None or not (len(piece) > 2 or piece in _SHORT_WORDS):
                     continue
                 meant = self._known_words(piece)
                 if meant is None:
