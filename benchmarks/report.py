@@ -94,6 +94,20 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     at_most("Hostile input (1 MB pastes, junk): slowest median < 0.5 s", hostile and hostile["slowest_median"],
             hostile["target_seconds"] if hostile else 0.5, lambda v: f"{1000 * v:.0f} ms",
             lambda v: f"over by {1000 * v:.0f} ms")
+    real = next((r for r in (results.get("real") or {}).get("sets", []) if r["set"].startswith("real_test")), None)
+    engine_real = real["engine"] if real else None
+
+    def share(key: str, of: str) -> float | None:
+        return engine_real[key] / engine_real[of] if engine_real and engine_real[of] else None
+
+    at_least("Real questions a topic covers (held out): answered right ≥ 35% (issue 16)", share("right", "covered"),
+             0.35, pct, points)
+    at_least("Real questions a topic covers: right topic answered or offered ≥ 65%", share("offered", "covered"),
+             0.65, pct, points)
+    at_least("Real personal questions routed to personal_advice ≥ 80%", share("personal_right", "personal"),
+             0.80, pct, points)
+    at_most("Real off-topic questions confidently answered ≤ 5%", share("oos_answered", "oos"), 0.05, pct,
+            lambda v: f"over by {100 * v:.1f} points")
     worst = (results.get("worst") or {}).get("worst")
     at_most("Slowest message of ≤ 2,000 characters found (adversarial search) < 50 ms of processor time",
             worst and worst["seconds"], (results.get("worst") or {}).get("target_seconds", 0.05),
@@ -296,6 +310,38 @@ def _shipped_section(shipped: dict[str, Any]) -> list[str]:
     return out
 
 
+def _real_section(real: dict[str, Any]) -> list[str]:
+    out = ["## 2b. Real consumer questions", ""]
+    if real.get("skipped"):
+        return out + [f"**Skipped:** {real['skipped']}", ""]
+    out += ["Questions real patients and relatives sent to health services (`benchmarks/real_questions.py`; "
+            "sources and licences in the files' headers). Of the questions a catalog topic covers: answered "
+            "right, right topic answered or offered as a numbered option, right topic among the three best "
+            "candidates; personal questions routed to personal_advice; off-topic questions answered "
+            "confidently (an answer or an emergency reply). The baselines rank the same patterns and always "
+            "answer with their best.", ""]
+    rows = []
+    for r in real["sets"]:
+        for name, m in [("**engine**", r["engine"]), *r["baselines"].items()]:
+            c = m["covered"] or 1
+            rows.append([r["set"], name, f"{m['right']}/{m['covered']} ({pct(m['right'] / c)})",
+                         f"{m['offered']}/{m['covered']} ({pct(m['offered'] / c)})",
+                         f"{m['top3']}/{m['covered']} ({pct(m['top3'] / c)})",
+                         f"{m['personal_right']}/{m['personal']}" if "personal" in m else "–",
+                         f"{m['oos_answered']}/{m['oos']} ({pct(m['oos_answered'] / (m['oos'] or 1))})"])
+    out += [table(["set", "method", "answered right", "answered or offered", "in top 3", "personal",
+                   "off-topic answered"], rows), ""]
+    pool = real.get("pool")
+    if pool:
+        n = pool["questions"]
+        kinds = pool["kinds"]
+        confident = kinds.get("answer", 0) + kinds.get("personal", 0) + kinds.get("emergency", 0)
+        out += [f"Non-cancer pool (`tests/data/real/non_cancer_pool.yml`, {n:,} questions about other health "
+                f"matters): {confident} answered confidently ({pct(confident / n)}): "
+                + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ".", ""]
+    return out
+
+
 def _speed_section(speed: dict[str, Any], images: dict[str, str]) -> list[str]:
     out = ["## 3. Speed and scale", ""]
     out.append("Each base is measured in a fresh Python process. ask() and brute-force "
@@ -412,11 +458,13 @@ def render(results: dict[str, Any], images: dict[str, str] | None = None) -> str
     out += ["Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items() if k != "date") + ".", "",
             "Timings are medians over questions and repeated runs on a shared, noisy 2-core machine; "
             "ratios are measured in the same run, so they travel better than absolute times.", ""]
-    out += ["## Targets (issue 6)", "", table(["target", "measured", "status", "gap"], targets(results), "llll"), ""]
+    out += ["## Targets (issues 6, 16 and 19)", "", table(["target", "measured", "status", "gap"], targets(results), "llll"), ""]
     if "clinc" in results:
         out += _clinc_section(results["clinc"], images)
     if "shipped" in results:
         out += _shipped_section(results["shipped"])
+    if "real" in results:
+        out += _real_section(results["real"])
     if "speed" in results:
         out += _speed_section(results["speed"], images)
     if "hostile" in results:

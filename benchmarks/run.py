@@ -6,7 +6,7 @@
     python benchmarks/run.py --clinc-dir /data/clinc150 --out /tmp/RESULTS.md
 
 Parts: clinc (CLINC150 accuracy vs baselines and the paper), shipped (the labelled questions),
-speed (latency, load time and memory from 1k to 100k patterns), hostile (1 MB pastes and junk),
+real (real consumer health questions, beside rapidfuzz and TF-IDF baselines), speed (latency, load time and memory from 1k to 100k patterns), hostile (1 MB pastes and junk),
 worst (an adversarial search for the slowest message of at most 2,000 characters), startup (time
 to the first prompt). CLINC150 is looked for in --clinc-dir, $CLINC150_DIR, then ../shared/data/clinc150
 beside the project; without it the CLINC parts are skipped with a message.
@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.common import machine  # noqa: E402
 
-PARTS = ("clinc", "shipped", "speed", "hostile", "worst", "startup")
+PARTS = ("clinc", "shipped", "real", "speed", "hostile", "worst", "startup")
 
 
 def parse_parts(text: str) -> list[str]:
@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks.shipped import run_shipped
 
             results["shipped"] = run_shipped(log=log)
+        elif part == "real":
+            from benchmarks.real_questions import run_real_questions
+
+            results["real"] = run_real_questions(log=log)
         elif part == "speed":
             from benchmarks.speed import run_speed
 
