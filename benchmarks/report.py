@@ -94,6 +94,10 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     at_most("Hostile input (1 MB pastes, junk): slowest median < 0.5 s", hostile and hostile["slowest_median"],
             hostile["target_seconds"] if hostile else 0.5, lambda v: f"{1000 * v:.0f} ms",
             lambda v: f"over by {1000 * v:.0f} ms")
+    worst = (results.get("worst") or {}).get("worst")
+    at_most("Slowest message of ≤ 2,000 characters found (adversarial search) < 50 ms of processor time",
+            worst and worst["seconds"], (results.get("worst") or {}).get("target_seconds", 0.05),
+            lambda v: f"{1000 * v:.1f} ms", lambda v: f"over by {1000 * v:.1f} ms")
     startup = results.get("startup")
     if startup and startup.get("measure") == "first prompt":
         at_most("First prompt < 0.5 s (median)", startup["median"], TARGET_FIRST_PROMPT,
@@ -345,6 +349,34 @@ def _hostile_section(hostile: dict[str, Any]) -> list[str]:
             table(["input", "characters", "median", "max", "reply"], rows, "lrrrl"), ""]
 
 
+def _worst_case_section(worst: dict[str, Any]) -> list[str]:
+    found = worst["worst"]
+    rows = [[f["family"], f"{1000 * f['seconds']:.1f} ms"] for f in worst["per_family"]]
+    return ["## 4b. Worst case: the slowest message of at most 2,000 characters", "",
+            f"An adversarial search (`benchmarks/worst_case.py`) for {worst['search_seconds']:.0f} s: two "
+            "messages of each family below, six mixtures, then "
+            f"{worst['mutations']:,} mutations of the slowest (a stretch of words replaced by another "
+            "family's), keeping whatever was slower. Each message is timed as the best of three runs of "
+            "`Bot.ask` with the spelling, stemming and normalising caches cleared, so every word costs "
+            "what a word never seen before costs. Times are processor time: on this shared machine a "
+            "message that takes tens of milliseconds is interrupted by other jobs, and its wall-clock "
+            "time measures them too (it is given beside"
+            + (f"; the load average was {worst['load_average']} on {worst.get('cores', '?')} cores"
+               if worst.get("load_average") is not None else "") + ").", "",
+            table(["measure", "processor time", "wall clock"],
+                  [["slowest message found (best of 7 runs)", f"{1000 * found['seconds']:.1f} ms",
+                    f"{1000 * found['wall_seconds']:.1f} ms"],
+                   ["the same, as the first message after a start (best of 3 fresh loads)",
+                    f"{1000 * found['first_seconds']:.1f} ms", f"{1000 * found['first_wall_seconds']:.1f} ms"],
+                   ["median ordinary question (labelled sets, caches warm)",
+                    f"{1000 * worst['ordinary_median']:.2f} ms", f"{1000 * worst['ordinary_median_wall']:.2f} ms"]],
+                  "lrr"), "",
+            f"The slowest: {found['chars']:,} characters, {found['words']} words ({found['family']}), "
+            f"reply `{found['kind']}`; it starts `{found['start'][:60]}`.", "",
+            "Slowest of each family's starting messages (processor time):", "",
+            table(["family", "slowest"], rows), ""]
+
+
 def _startup_section(startup: dict[str, Any]) -> list[str]:
     out = ["## 5. Start-up", ""]
     for note in startup.get("notes", []):
@@ -389,6 +421,8 @@ def render(results: dict[str, Any], images: dict[str, str] | None = None) -> str
         out += _speed_section(results["speed"], images)
     if "hostile" in results:
         out += _hostile_section(results["hostile"])
+    if "worst" in results:
+        out += _worst_case_section(results["worst"])
     if "startup" in results:
         out += _startup_section(results["startup"])
     out += ["---", "Files: this report, `results.json` (every number above), and the PNG plots, all "

@@ -7,7 +7,8 @@
 
 Parts: clinc (CLINC150 accuracy vs baselines and the paper), shipped (the labelled questions),
 speed (latency, load time and memory from 1k to 100k patterns), hostile (1 MB pastes and junk),
-startup (time to the first prompt). CLINC150 is looked for in --clinc-dir, $CLINC150_DIR, then ../shared/data/clinc150
+worst (an adversarial search for the slowest message of at most 2,000 characters), startup (time
+to the first prompt). CLINC150 is looked for in --clinc-dir, $CLINC150_DIR, then ../shared/data/clinc150
 beside the project; without it the CLINC parts are skipped with a message.
 """
 
@@ -25,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.common import machine  # noqa: E402
 
-PARTS = ("clinc", "shipped", "speed", "hostile", "startup")
+PARTS = ("clinc", "shipped", "speed", "hostile", "worst", "startup")
 
 
 def parse_parts(text: str) -> list[str]:
@@ -85,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks.hostile import run_hostile
 
             results["hostile"] = run_hostile(repeats=2 if args.quick else 5, log=log)
+        elif part == "worst":
+            from benchmarks.worst_case import run_worst_case
+
+            results["worst"] = run_worst_case(seconds=10.0 if args.quick else 60.0, log=log)
         elif part == "startup":
             from benchmarks.startup import run_startup
 

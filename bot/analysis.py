@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .lexicon import Lexicon
+from .lexicon import MATCHED_KINDS, Lexicon
 from .model import Intent
 from .normalise import words as normalised_words
 from .spelling import SpellingCorrector
@@ -40,6 +40,10 @@ class Analysis:
     """Lexicon concepts the text names, with the broader ones they belong to, first named first."""
     concept_spans: tuple[tuple[int, int], ...] = ()
     """The word slices that name the concepts."""
+    matched_concepts: tuple[str, ...] = ()
+    """The concepts matching counts: the ones the text names itself (not the broader ones, which
+    every cancer question shares), of the kinds in lexicon.MATCHED_KINDS (not life topics or
+    people)."""
     question_type: str | None = None
     """The first of the lexicon's question types whose rules fit the text."""
     covered: frozenset[int] = frozenset()
@@ -69,7 +73,11 @@ _CONFUSABLES = str.maketrans({
 # Digits typed for letters ("bl00d", "c4nt", "d1e"); 1 may be i or l.
 _DIGIT_LETTERS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"}
 _RUN = re.compile(r"(.)\1+")
+_LONG_RUN = re.compile(r"(.)\1\1")
+_END_RUN = re.compile(r"(.)\1$")
 _LETTERS_ONLY = re.compile(r"^[a-z]+$")
+_SHORT_WORDS = frozenset("i a my me to of in is it on up no do so we he be at an or as by am us".split())
+"""The only words of one or two letters a joined-up word is split into: "ya rd house" is no reading."""
 MIN_SPLIT_LENGTH = 5
 """Joined words shorter than this are not split."""
 MAX_SPLIT_LENGTH = 40
@@ -160,6 +168,12 @@ class Analyzer:
                 out.append((word, mended, mended))
                 continue
             corrected = self.speller.correct(word)
+            if corrected == word:
+                # Not a typo of a known word: perhaps words typed without spaces.
+                split = self._split_unknown(word)
+                if split is not None:
+                    out.append((word, split, split))
+                    continue
             safe = corrected
             if corrected != word and corrected in self._protected and word in english_words():
                 safe = word  # a real word that happens to be near an alarming one
@@ -203,6 +217,11 @@ class Analyzer:
             found = self._known_words(candidate)
             if found is not None:
                 return found
+        return None
+
+    def _split_unknown(self, word: str) -> tuple[str, ...] | None:
+        """Words typed without spaces ("icantbreathe", "killmyself"), if the typed word is not a
+        real English word."""
         plain = word.translate(_CONFUSABLES)
         if (_LETTERS_ONLY.match(plain) and MIN_SPLIT_LENGTH <= len(plain) <= MAX_SPLIT_LENGTH
                 and plain not in english_words()):
@@ -221,9 +240,11 @@ class Analyzer:
         for reading in readings:
             if reading != word:
                 out.append(reading)
-            if _RUN.search(reading):
+            if _LONG_RUN.search(reading):
                 out.append(_RUN.sub(r"\1\1", reading))
                 out.append(_RUN.sub(r"\1", reading))
+            elif _END_RUN.search(reading):  # "diee", "helpp": a key held at the end of a word
+                out.append(reading[:-1])
         return list(dict.fromkeys(out))
 
     def _known_words(self, text: str) -> tuple[str, ...] | None:
@@ -238,7 +259,7 @@ class Analyzer:
             for start in range(max(0, end - 20), end):
                 before = best[start]
                 piece = word[start:end]
-                if before is None or not (len(piece) > 1 or piece in ("a", "i")):
+                if before is None or not (len(piece) > 2 or piece in _SHORT_WORDS):
                     continue
                 meant = self._known_words(piece)
                 if meant is None:
@@ -275,12 +296,14 @@ class Analyzer:
                     continue
                 concepts.extend(found)
                 concept_spans.append((start, end))
-                if any(self.lexicon.kind(c) != "condition" for c in found):
+                if any(self.lexicon.kind(c) in MATCHED_KINDS for c in found):
                     lexical.update(range(start, end))
         covered = frozenset(n for n, (a, b) in enumerate(spans) if lexical.issuperset(range(a, b)))
+        expanded = self.lexicon.expand(concepts)
         fired = self._question_types.detect(stems) if self._question_types else None
         return Analysis(words=corrected, stems=stems, terms=terms, spans=spans,
-                        concepts=self.lexicon.expand(concepts), concept_spans=tuple(concept_spans),
+                        concepts=expanded, concept_spans=tuple(concept_spans),
+                        matched_concepts=tuple(c for c in dict.fromkeys(concepts) if self.lexicon.kind(c) in MATCHED_KINDS),
                         question_type=fired.intent.id if fired else None,
                         covered=covered, safety_stems=safety)
 

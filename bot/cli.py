@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .errors import BotError
 
+if TYPE_CHECKING:
+    from .engine import Bot
+
 PROG = "run_bot.py"
+DISTRIBUTION = "recurrence-faq"
+"""The package's name: what --version prints, whether run_bot.py, python -m bot or the
+recurrence-faq script was run."""
 
 DESCRIPTION = """\
 A chatbot that answers common questions about cancer that may come back or has come back
@@ -52,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG, description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {__version__}")
     parser.add_argument("--intents", metavar="FOLDER", type=Path,
                         help="knowledge base folder to use (default: the shipped intents/)")
     parser.add_argument("--locale", metavar="NAME",
@@ -156,7 +161,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
         return 0
 
 
-def _load(args: argparse.Namespace, threshold: float | None = None, *, eager: bool = True):  # -> Bot
+def _load(args: argparse.Namespace, threshold: float | None = None, *, eager: bool = True) -> "Bot":
     from .engine import Bot
 
     return Bot.load(args.intents, threshold=threshold, locale=args.locale, eager=eager)
@@ -168,7 +173,8 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
         from .lint import run_check
 
         folder = args.folder or args.intents
-        return run_check(folder, strict=args.strict, policy=args.policy, locale=args.locale, out=stdout)
+        return run_check(folder, strict=args.strict, policy=args.policy, locale=args.locale, out=stdout,
+                         progress=_progress(stderr))
     if command == "ask":
         return _ask(_load(args, args.threshold), " ".join(args.question), as_json=args.json, out=stdout)
     if command == "test":
@@ -188,12 +194,30 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
                     history=args.history, as_json=args.chat_json, log_misses=args.log_misses)
 
 
-def _ask(bot, question: str, *, as_json: bool, out: TextIO) -> int:
-    from .render import Style, render_reply, terminal_width
+def _progress(stream: TextIO) -> Callable[[str], None] | None:
+    """A line per stage on ``stream`` when a person watches it (a terminal); nothing in a pipe
+    or a CI log, where the findings alone are wanted."""
+    try:
+        watched = stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        watched = False
+    if not watched:
+        return None
+
+    def tell(stage: str) -> None:
+        stream.write(f"{PROG}: {stage}...\n")
+        stream.flush()
+
+    return tell
+
+
+def _ask(bot: "Bot", question: str, *, as_json: bool, out: TextIO) -> int:
+    from .render import Style, json_line, render_reply, terminal_width
 
     reply = bot.ask(question)
     if as_json:
-        out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
+        # Answers come from a knowledge base, which may hold C1 or bidi controls: escaped.
+        out.write(json_line(reply.to_dict()) + "\n")
     else:
         out.write(render_reply(reply, width=terminal_width(), style=Style()) + "\n")
     return 0

@@ -65,10 +65,15 @@ def decide(reading: Reading, intents: Mapping[str, Intent], settings: Settings, 
     if r.language != "en":
         return Reply(kind="fallback", text=settings.message("not_english"), question=r.text, notice=r.notice)
     notice = _join(r.notice, settings.message("help_coming")) if alarm.help_coming else r.notice
+    personal = intents.get(r.personal or "")
     if r.rule is not None:
-        reply = _rule_reply(r, intents, settings, policy, notice)
+        reply = _rule_reply(r, r.rule.intent, r.rule.trigger, r.rule.line, intents, settings, policy, notice)
+    elif personal is not None and r.personal_certain:
+        reply = _rule_reply(r, personal, "(a question about one's own case)", 0, intents, settings, policy, notice)
     else:
         reply = _choose(r, intents, settings, policy, notice)
+        if personal is not None and reply.kind != "answer":
+            reply = _rule_reply(r, personal, "(a question about one's own case)", 0, intents, settings, policy, notice)
     if reply.kind == "answer":
         reply = _with_more(reply, r, intents, settings)
     return replace(reply, focus=r.focus, question_type=r.question_type)
@@ -105,17 +110,17 @@ def _asking_reply(r: Reading) -> Reply:
 # -- intent triggers ---------------------------------------------------------------------------
 
 
-def _rule_reply(r: Reading, intents: Mapping[str, Intent], settings: Settings, policy: Policy,
-                notice: str | None) -> Reply:
-    """An intent's trigger decides; the general answers that match are offered as options."""
-    assert r.rule is not None
-    intent = r.rule.intent
-    fired = Match(intent.id, 1.0, r.rule.trigger, intent.path, r.rule.line)
+def _rule_reply(r: Reading, intent: Intent, trigger: str, line: int, intents: Mapping[str, Intent],
+                settings: Settings, policy: Policy, notice: str | None) -> Reply:
+    """An intent's trigger (or a personal question) decides; the general answers that match are
+    offered as options."""
+    fired = Match(intent.id, 1.0, trigger, intent.path, line)
     others = tuple(m for m in r.matches if m.intent != intent.id and intents[m.intent].type == "content")
     options = tuple(suggestion(m, intents) for m in others[: policy.max_suggestions]
                     if m.confidence >= policy.topic_suggestion_floor)
-    reply = answer(intent, 1.0, (fired, *others), r.text, notice,
-                   reason=f"the message sets off a trigger of {intent.id!r}", question_type=r.question_type)
+    why = (f"the message sets off a trigger of {intent.id!r}" if r.rule is not None
+           else "the message asks about one person's own case")
+    reply = answer(intent, 1.0, (fired, *others), r.text, notice, reason=why, question_type=r.question_type)
     if options:
         text = _with_options(reply.text, settings.message("personal_options"), options,
                              settings.message("personal_options_end"))
@@ -167,7 +172,7 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a close call that the second reading (word likelihood) settles: "
                           f"it is {opinion.probability:.0%} sure of the same answer", question_type=r.question_type)
-        if (r.on_topic and _long_and_clear(top.confidence, runner_up, r.words, policy)
+        if (r.on_topic and top.intent == best_overall and _long_and_clear(top.confidence, runner_up, r.words, policy)
                 and not _disputed(r.second_reading, top.intent, policy)):
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a long message about our subject, whose answer leads the next by "
@@ -182,7 +187,7 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
         return Reply(kind="clarify", text=text, confidence=top.confidence, suggestions=options,
                      matches=matches, notice=notice, question=question)
     options = tuple(suggestion(m, intents) for m in matches[: policy.max_suggestions]
-                    if m.confidence >= floor and intents[m.intent].type == "content")
+                    if m.confidence > floor and intents[m.intent].type == "content")
     return fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
                     notice=notice)
 

@@ -53,6 +53,10 @@ class _Index:
         known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
         known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
         alarming = screen.words()
+        personal = knowledge.personal
+        rule_texts = [*personal.own_case, *personal.judgement,
+                      *(r for t in knowledge.lexicon.question_types for r in t.rules)]
+        known += [w for text in rule_texts for w in words(text.replace("|", " ")) if not w[:1].isdigit()]
         analyzer = Analyzer(knowledge.vocabulary, [*known, *alarming, *rules.words()],
                             lexicon=knowledge.lexicon, protected=alarming)
         return cls(screen, rules, analyzer, cached_matcher(knowledge, analyzer, tuning))
@@ -131,7 +135,8 @@ class Bot:
                 try:
                     index = _Index.build(self.knowledge, self.tuning)
                     self._reader = Reader(index.analyzer, index.screen, index.rules, index.matcher,
-                                          lambda: self.likelihood, self.settings, self.policy)
+                                          lambda: self.likelihood, self.settings, self.policy,
+                                          self.knowledge.personal)
                     self._index = index
                 except BaseException as exc:  # re-raised to every caller, never a silent hang
                     self._index_error = exc
@@ -186,8 +191,9 @@ class Bot:
             policy = replace(policy, threshold=threshold)
         if margin is not None:
             policy = replace(policy, margin=margin)
-        return cls(load_knowledge_base(folder, locale=locale), policy=policy, tuning=tuning or Tuning(),
-                   eager=eager)
+        with _collector_paused():  # reading the YAML makes tens of thousands of objects too
+            knowledge = load_knowledge_base(folder, locale=locale)
+        return cls(knowledge, policy=policy, tuning=tuning or Tuning(), eager=eager)
 
     @property
     def threshold(self) -> float:

@@ -1,12 +1,29 @@
-"""Exceptions raised by the bot. The CLI and REPL turn them into one readable line."""
+"""Exceptions raised by the bot, and warnings. The CLI and REPL turn them into one readable line.
+
+Messages often quote a file name, a pattern or something typed, any of which may hold escape
+sequences or line breaks: ``str()`` of every error, and every warning, goes through
+``render.escaped``, so each stays one harmless line.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+from .render import escaped
+
+WARNING_PREFIX = "recurrence-faq: warning: "
 
 
 class BotError(Exception):
-    """Base class of every error the bot raises on purpose."""
+    """Base class of every error the bot raises on purpose.
+
+    >>> str(BotError("cannot write /tmp/\\x1b[2Jlog"))
+    'cannot write /tmp/\\\\u001b[2Jlog'
+    """
+
+    def __str__(self) -> str:
+        return escaped(super().__str__())
 
 
 class IntentFileError(BotError):
@@ -37,8 +54,18 @@ class IntentFileError(BotError):
         where = self.path or "<knowledge base>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.message}"
+        return escaped(f"{where}: {self.message}")
 
 
 class ConversationFileError(IntentFileError):
     """A scripted conversation test file breaks its format."""
+
+
+def warn(message: str) -> None:
+    """One line on stderr about something the bot worked around (a cache it would not trust,
+    a log it could not write): never part of a reply, never a traceback."""
+    try:
+        sys.stderr.write(f"{WARNING_PREFIX}{escaped(message)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # no stderr, a closed one, a full pipe
+        pass

@@ -17,21 +17,23 @@ from typing import Any
 
 from .errors import BotError, IntentFileError
 from .lexicon import CONCEPT_KINDS, Concept, Lexicon, QuestionType
-from .model import Intent, SafetyRules, Source
+from .model import Intent, PersonalRules, SafetyRules, Source
 from .normalise import normalise
 from .settings import (DEFAULT_DISCLAIMER, DEFAULT_MESSAGES, DEFAULT_VALUES, MESSAGE_PLACEHOLDERS, Settings,
                        UnknownPlaceholder)
+from .triggers import length_problem
 from .vocabulary import Vocabulary
 from .yaml_source import LocatedDict, LocatedList, line_of, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 INTENT_TYPES = ("content", "conversation", "red_flag", "out_of_scope")
-TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings", "lexicon", "safety")
+TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings", "lexicon", "safety", "personal")
 INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related",
                "triggers", "exceptions", "about", "asks", "answer_for", "urgency", "first_action", "asking",
                "language", "requires_topic")
 RED_FLAG_KEYS = ("urgency", "first_action", "asking", "requires_topic")
 SAFETY_KEYS = ("asking", "now", "help_coming")
+PERSONAL_KEYS = ("intent", "about", "own_case", "judgement", "question_types", "exceptions")
 LEXICON_KEYS = ("source", "concepts", "question_types")
 VOCABULARY_KEYS = ("synonyms", "misspellings", "words", "context", "topic", "fillers", "languages")
 SOURCE_KEYS = ("url", "title", "accessed")
@@ -50,6 +52,7 @@ class KnowledgeBase:
     settings: Settings
     lexicon: Lexicon = Lexicon()
     safety: SafetyRules = SafetyRules()
+    personal: PersonalRules = PersonalRules()
 
 
 def shipped_intents_folder() -> Path:
@@ -110,6 +113,7 @@ class _Reader:
         self.vocabulary = Vocabulary()
         self.lexicon = Lexicon()
         self.safety = SafetyRules()
+        self.personal = PersonalRules()
         self.settings_data: tuple[LocatedDict, Path] | None = None
 
     def problem(self, message: str, path: Path, line: int | None = None, intent: str | None = None) -> None:
@@ -148,6 +152,8 @@ class _Reader:
             self.read_lexicon(data["lexicon"], path, data.line_of("lexicon"))
         if "safety" in data:
             self.read_safety(data["safety"], path, data.line_of("safety"))
+        if "personal" in data:
+            self.read_personal(data["personal"], path, data.line_of("personal"))
         if "settings" in data:
             if self.settings_data is not None:
                 self.problem(f"settings are already defined in {self.settings_data[1]}", path,
@@ -224,6 +230,9 @@ class _Reader:
             fail("`exceptions` only applies to triggers: a red-flag intent's patterns, or an "
                  "intent's `triggers`", "exceptions")
 
+        rules = (patterns, pattern_lines) if intent_type == "red_flag" else (triggers, trigger_lines)
+        self.check_rule_lengths(*rules, exceptions, item.line_of("exceptions"), fail)
+
         related = item.get("related", [])
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             fail("`related` must be a list of intent ids", "related")
@@ -290,6 +299,17 @@ class _Reader:
             fail("a red-flag intent's patterns are its triggers: list them under `patterns`", "triggers")
             return [], []
         return self.read_texts(item, "triggers", "trigger", fail)
+
+    @staticmethod
+    def check_rule_lengths(texts: list[str], lines: list[int], exceptions: list[str],
+                           exceptions_line: int, fail: Any) -> None:
+        """Triggers and exceptions past the length limit: refused here, so that no rule a
+        knowledge base brings can make matching slow."""
+        for text, line in [*zip(texts, lines), *((e, exceptions_line) for e in exceptions)]:
+            problem = length_problem(text)
+            if problem is not None:
+                shown = text if len(text) <= 60 else f"{text[:57]}..."
+                fail(f"trigger {shown!r}: {problem}", line=line)
 
     def read_patterns(self, item: LocatedDict, fail: Any) -> tuple[list[str], list[int]]:
         if "patterns" not in item:
@@ -489,7 +509,7 @@ class _Reader:
             self.problem("a lexicon needs `source:`: where its terms came from, and their licence", path, line)
             source = ""
         concepts: dict[str, Concept] = {}
-        raw_concepts = data.get("concepts", {})
+        raw_concepts = data.get("concepts", LocatedDict())
         if not isinstance(raw_concepts, LocatedDict):
             self.problem("`concepts` must map concept ids to {kind, terms}", path, data.line_of("concepts"))
             raw_concepts = LocatedDict()
@@ -528,7 +548,7 @@ class _Reader:
             concepts[concept_id] = Concept(concept_id, kind, tuple(t.strip() for t in terms), tuple(broader),
                                            str(path), where)
         types: list[QuestionType] = []
-        raw_types = data.get("question_types", {})
+        raw_types = data.get("question_types", LocatedDict())
         if not isinstance(raw_types, LocatedDict):
             self.problem("`question_types` must map type ids to lists of rules", path, data.line_of("question_types"))
             raw_types = LocatedDict()
@@ -548,6 +568,34 @@ class _Reader:
                                       tuple(rules.item_lines)))
         self.lexicon = self.lexicon.merged(Lexicon(MappingProxyType(concepts), tuple(types),
                                                    (f"{path}: {' '.join(source.split())}",) if source else ()))
+
+    def read_personal(self, data: Any, path: Path, line: int) -> None:
+        if self.personal.path:
+            self.problem(f"`personal` rules are already defined in {self.personal.path}", path, line)
+            return
+        if not isinstance(data, LocatedDict):
+            self.problem(f"`personal` must be a mapping with {', '.join(PERSONAL_KEYS)}", path, line)
+            return
+        for key in data:
+            if key not in PERSONAL_KEYS:
+                self.problem(f"unknown personal key {key!r}{_did_you_mean(key, PERSONAL_KEYS)} (expected "
+                             f"{', '.join(PERSONAL_KEYS)})", path, data.line_of(key))
+        intent = data.get("intent")
+        if not isinstance(intent, str) or not ID_PATTERN.match(intent):
+            self.problem("`personal` needs `intent:`, the id of the intent that answers personal questions",
+                         path, data.line_of("intent"))
+            return
+        lists: dict[str, tuple[str, ...]] = {}
+        lines: list[tuple[str, tuple[int, ...]]] = []
+        for key in PERSONAL_KEYS[1:]:
+            rules = data.get(key, [])
+            if not isinstance(rules, list) or not all(isinstance(r, str) and normalise(r) for r in rules):
+                self.problem(f"personal `{key}` must be a list of texts", path, data.line_of(key))
+                rules = []
+            lists[key] = tuple(r.strip() for r in rules)
+            lines.append((key, tuple(getattr(rules, "item_lines", ()))))
+        self.personal = PersonalRules(intent, lists["about"], lists["own_case"], lists["judgement"],
+                                      lists["question_types"], lists["exceptions"], str(path), tuple(lines))
 
     def read_safety(self, data: Any, path: Path, line: int) -> None:
         if self.safety.path:
@@ -602,6 +650,15 @@ class _Reader:
                 if related not in seen:
                     self.problem(f"intent {intent.id!r}: related id {related!r} does not exist",
                                  Path(intent.path), intent.line, intent.id)
+        if self.personal.intent and self.personal.intent not in seen:
+            self.problem(f"personal: intent {self.personal.intent!r} does not exist", Path(self.personal.path))
+        types = {t.id for t in self.lexicon.question_types}
+        for concept in self.personal.about:
+            if concept not in self.lexicon.concepts:
+                self.problem(f"personal: {concept!r} is not a lexicon concept", Path(self.personal.path))
+        for question_type in self.personal.question_types:
+            if question_type not in types:
+                self.problem(f"personal: {question_type!r} is not a lexicon question type", Path(self.personal.path))
         for concept in self.lexicon.concepts.values():
             for broader in concept.broader:
                 if broader not in self.lexicon.concepts:
@@ -610,7 +667,7 @@ class _Reader:
         if not intents and not self.problems:
             self.problem("the knowledge base has no intents", root)
         kb = KnowledgeBase(root=root, files=files, intents=tuple(intents), vocabulary=self.vocabulary,
-                           settings=settings, lexicon=self.lexicon, safety=self.safety)
+                           settings=settings, lexicon=self.lexicon, safety=self.safety, personal=self.personal)
         return kb, self.problems
 
 

@@ -30,6 +30,11 @@ CONCEPT_KINDS = ("site", "cancer", "treatment", "test", "symptom", "body", "cond
 """What a concept may be. ``condition`` is an illness other than cancer: a message about one and
 nothing of ours is off-topic, so its words keep the weight of unknown words in matching."""
 
+MATCHED_KINDS = frozenset({"site", "cancer", "treatment", "test", "symptom", "body"})
+"""The kinds of concept matching counts. Life topics (work, money, travel) and people are the
+subject of many questions that are not ours ("is red wine good for your heart?"): the words of
+an intent's patterns, in a cancer context, tell those apart better than the topic itself."""
+
 CONCEPT_PREFIX = "@"
 TYPE_PREFIX = "?"
 """Matching features for concepts and question types; no word can start with either."""

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .analysis import Analysis
-from .matcher import Matcher, features_of
+from .matcher import Matcher, analysis_features
 
 
 @dataclass(frozen=True)
@@ -90,5 +90,5 @@ class Likelihood:
 
     def opinion(self, analysis: Analysis) -> Opinion | None:
         """The most likely intent for an analysed question, or None if no word is known."""
-        ranked = self.probabilities(features_of(analysis.terms))
+        ranked = self.probabilities(analysis_features(analysis))
         return Opinion(*ranked[0]) if ranked else None

@@ -9,33 +9,65 @@ clickable. What is checked:
   reaches A with a lead over B thinner than the policy margin (so a slight rewording of it
   would get a "Did you mean" or B's answer);
 - a pattern that sets off a red-flag rule, so that it can never reach its own intent;
+- a trigger or exception that can never fire as written (an empty side of ``&``, an empty,
+  reversed or malformed number range);
 - intents with fewer than ``MIN_PATTERNS`` patterns, and a knowledge base without red flags;
-- the shipped-content policy (on for the shipped knowledge base): each content intent has a
-  source and a review date, the review is less than 12 months old, and the answer reads at
-  Flesch-Kincaid grade ``MAX_GRADE`` or below.
+- the shipped-content policy, ``SHIPPED_POLICY`` (on for the shipped knowledge base): each
+  content intent has a source and a review date, the review is recent, the answer is neither a
+  line nor an essay, there are enough ways of asking it, and every text a person reads is plain
+  enough. tests/test_knowledge_base.py holds the shipped knowledge base to the same object.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from .errors import BotError, IntentFileError
 from .knowledge import KnowledgeBase, shipped_intents_folder, validate_knowledge_base
 from .model import Intent
 from .normalise import normalise
+from .render import escaped
+from .triggers import firing_problems
 from .yaml_source import LocatedDict, LocatedList, read_yaml
 
+if TYPE_CHECKING:
+    from .engine import Bot
+
 MIN_PATTERNS = 5
-"""Fewer ways of asking than this rarely survive real patients' wording."""
-MAX_GRADE = 8.0
-"""Patient material should read at US school grade 8 or below (content brief, section 3)."""
-REVIEW_MONTHS = 12
+"""Fewer ways of asking than this rarely survive real patients' wording (any knowledge base)."""
+
+
+@dataclass(frozen=True)
+class ContentPolicy:
+    """What shipped answers must meet. ``check`` applies it to the shipped knowledge base (or to
+    any with ``--policy on``) and the tests hold the shipped one to the same object, so the two
+    cannot drift apart.
+
+    >>> SHIPPED_POLICY.max_grade, SHIPPED_POLICY.min_patterns
+    (8.0, 10)
+    """
+
+    max_grade: float = 8.0
+    """Every text a person reads (answers, red-flag first actions) at Flesch-Kincaid US school
+    grade 8 or below: patient material should (content brief, section 3)."""
+    typical_grade: float = 7.5
+    """Half of those texts at this grade or below."""
+    min_patterns: int = 10
+    """Ways of asking each content intent: fewer rarely survive real patients' wording."""
+    review_months: int = 12
+    """How often each content answer is checked against its sources again."""
+    answer_words: tuple[int, int] = (40, 160)
+    """A content answer long enough to answer, short enough to read on a phone."""
+
+
+SHIPPED_POLICY = ContentPolicy()
 
 Severity = Literal["error", "warning"]
 _MATCHABLE = ("content", "conversation")
@@ -57,19 +89,25 @@ class Finding:
         where = shown(self.path) if self.path else "<knowledge base>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.severity}: {self.message}"
+        return escaped(f"{where}: {self.severity}: {self.message}")
 
     @classmethod
     def from_error(cls, error: IntentFileError) -> "Finding":
         return cls("error", error.message, error.path, error.line, error.intent, schema=True)
 
 
+Progress = Callable[[str], None]
+"""Told each stage of a check as it starts ("building the matching index"), for a person
+waiting at a terminal."""
+
+
 def run_check(folder: Path | None, *, strict: bool = False, policy: str = "auto",
-              locale: str | None = None, out: TextIO | None = None) -> int:
+              locale: str | None = None, out: TextIO | None = None, progress: Progress | None = None) -> int:
     """Print every finding and a summary line; return 1 if there are errors (or, with
-    ``strict``, warnings), else 0. ``policy`` is ``auto``, ``on`` or ``off``."""
+    ``strict``, warnings), else 0. ``policy`` is ``auto``, ``on`` or ``off``; ``progress``
+    is told each stage as it starts."""
     out = out or sys.stdout
-    kb, findings = lint_knowledge_base(folder, policy=policy, locale=locale)
+    kb, findings = lint_knowledge_base(folder, policy=policy, locale=locale, progress=progress)
     for finding in findings:
         out.write(f"{finding}\n")
     errors = sum(f.severity == "error" for f in findings)
@@ -91,17 +129,25 @@ def run_check(folder: Path | None, *, strict: bool = False, policy: str = "auto"
 
 def lint_knowledge_base(folder: str | Path | None = None, *, policy: str = "auto",
                         locale: str | None = None, today: dt.date | None = None,
+                        progress: Progress | None = None,
                         ) -> tuple[KnowledgeBase | None, list[Finding]]:
     """Every finding for a knowledge base folder, sorted by file and line."""
     if policy not in ("auto", "on", "off"):
         raise BotError(f"--policy must be auto, on or off (not {policy!r})")
+    stage = progress or (lambda _: None)
     root = Path(folder) if folder is not None else shipped_intents_folder()
+    stage(f"reading the files in {shown(root)}")
     kb, problems = validate_knowledge_base(root, locale=locale)
     findings = [Finding.from_error(p) for p in problems]
     if kb is None:
         return None, findings
+    applies = _policy_applies(policy, root)
     findings += duplicate_patterns(kb.intents)
-    findings += thin_intents(kb.intents)
+    findings += thin_intents(kb.intents, SHIPPED_POLICY if applies else None)
+    findings += lexicon_findings(kb)
+    if not problems:
+        findings += locale_findings(root, kb)
+    findings += dead_triggers(kb.intents)
     # What the engine would do, and which intents are missing, only mean something once the
     # whole knowledge base loads: an intent with a schema error is left out.
     if not problems:
@@ -112,10 +158,57 @@ def lint_knowledge_base(folder: str | Path | None = None, *, policy: str = "auto
                 "warning", "no red_flag intent: messages such as \"I can't breathe\" would get an "
                 "ordinary answer instead of an emergency reply (see the shipped intents/safety.yml)",
                 str(kb.root)))
-        findings += confusable_patterns(Bot(kb))
-    if _policy_applies(policy, root):
+        stage("building the matching index")
+        bot = Bot(kb)
+        patterns = sum(len(i.patterns) for i in kb.intents if i.type in _MATCHABLE)
+        stage(f"checking {patterns:,} patterns for confusable intents (the longest stage)")
+        findings += confusable_patterns(bot)
+    if applies:
+        stage("checking sources, review dates and reading grades")
         findings += policy_findings(kb.intents, today=today or dt.date.today())
     return kb, sorted(findings, key=_location)
+
+
+def lexicon_findings(kb: KnowledgeBase) -> list[Finding]:
+    """Intents whose ``about:``, ``asks:`` or ``answer_for:`` name a concept or question type the
+    lexicon does not have (they would silently count for nothing)."""
+    concepts = kb.lexicon.concepts
+    types = {t.id for t in kb.lexicon.question_types}
+    found = []
+    for intent in kb.intents:
+        for concept in intent.about:
+            if concept not in concepts:
+                found.append(Finding("warning", f"intent {intent.id!r}: `about` names {concept!r}, which no lexicon "
+                                     f"defines{_close(concept, concepts)}", intent.path, intent.line, intent.id))
+        for asked in ([intent.asks] if intent.asks else []) + [t for t, _ in intent.answer_for]:
+            if asked not in types:
+                found.append(Finding("warning", f"intent {intent.id!r}: {asked!r} is not a lexicon question type"
+                                     f"{_close(asked, types)}", intent.path, intent.line, intent.id))
+    return found
+
+
+def locale_findings(root: Path, kb: KnowledgeBase) -> list[Finding]:
+    """Red-flag categories (and every other answer) must read right in every locale, not only in
+    the one being checked: a placeholder one locale lacks leaves that locale without a reply."""
+    found = []
+    for locale in kb.settings.locales:
+        if locale == kb.settings.locale:
+            continue
+        _, problems = validate_knowledge_base(root, locale=locale)
+        for problem in problems:
+            severity: Severity = "warning"
+            what = "red-flag category" if problem.intent and any(
+                i.id == problem.intent and i.type == "red_flag" for i in kb.intents) else "locale"
+            found.append(Finding(severity, f"in locale {locale!r} ({what}): {problem.message}", problem.path,
+                                 problem.line, problem.intent))
+    return found
+
+
+def _close(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def duplicate_patterns(intents: Sequence[Intent]) -> list[Finding]:
@@ -143,17 +236,42 @@ def duplicate_patterns(intents: Sequence[Intent]) -> list[Finding]:
     return findings
 
 
-def thin_intents(intents: Sequence[Intent]) -> list[Finding]:
-    """Intents with too few patterns to catch the many ways people ask."""
-    return [
-        Finding("warning", f"intent {i.id!r} has {len(i.patterns)} pattern"
-                f"{'' if len(i.patterns) == 1 else 's'}; add at least {MIN_PATTERNS} ways people "
-                "ask it, in their own words", i.path, i.line, i.id)
-        for i in intents if i.type in _MATCHABLE and len(i.patterns) < MIN_PATTERNS
-    ]
+def thin_intents(intents: Sequence[Intent], policy: ContentPolicy | None = None) -> list[Finding]:
+    """Intents with too few patterns to catch the many ways people ask: fewer than
+    ``MIN_PATTERNS``, or for content intents under a content policy, its ``min_patterns``."""
+    findings = []
+    for i in intents:
+        if i.type not in _MATCHABLE:
+            continue
+        shipped = policy is not None and i.type == "content" and policy.min_patterns > MIN_PATTERNS
+        least = policy.min_patterns if shipped and policy is not None else MIN_PATTERNS
+        if len(i.patterns) >= least:
+            continue
+        why = "shipped answers need" if shipped else "add"
+        findings.append(Finding(
+            "warning", f"intent {i.id!r} has {len(i.patterns)} pattern{'' if len(i.patterns) == 1 else 's'}; "
+            f"{why} at least {least} ways people ask it, in their own words", i.path, i.line, i.id))
+    return findings
 
 
-def confusable_patterns(bot) -> list[Finding]:  # bot: Bot (imported lazily)
+def dead_triggers(intents: Sequence[Intent]) -> list[Finding]:
+    """Triggers and exceptions that can never fire as written: the engine would skip them
+    without a word, so a red flag written that way would never be caught."""
+    findings: list[Finding] = []
+    for intent in intents:
+        if intent.type == "red_flag":
+            rules = list(_patterns(intent))
+        else:
+            rules = list(zip(intent.triggers, intent.trigger_lines or (intent.line,) * len(intent.triggers)))
+        for noun, texts in (("trigger", rules), ("exception", [(e, intent.line) for e in intent.exceptions])):
+            for text, line in texts:
+                findings += [Finding("error", f"intent {intent.id!r}: {noun} {text!r}: {problem}",
+                                     intent.path, line, intent.id)
+                             for problem in firing_problems(text)]
+    return findings
+
+
+def confusable_patterns(bot: "Bot") -> list[Finding]:
     """Patterns the engine does not clearly give to their own intent.
 
     Each pattern is asked as a question. If another intent ranks first, or the pattern's own
@@ -213,12 +331,15 @@ def confusable_patterns(bot) -> list[Finding]:  # bot: Bot (imported lazily)
     return findings
 
 
-def policy_findings(intents: Sequence[Intent], *, today: dt.date) -> list[Finding]:
-    """Shipped-content policy for content intents: sources, review dates, reading grade."""
+def policy_findings(intents: Sequence[Intent], *, today: dt.date,
+                    policy: ContentPolicy = SHIPPED_POLICY) -> list[Finding]:
+    """The content policy: sources, review dates and answer length of content intents, and the
+    reading grade of every text a person reads."""
     findings: list[Finding] = []
     content = [i for i in intents if i.type == "content"]
     lines = _FieldLines()
-    stale_before = _months_before(today, REVIEW_MONTHS)
+    stale_before = months_before(today, policy.review_months)
+    shortest, longest = policy.answer_words
     for intent in content:
         if not intent.sources:
             findings.append(Finding("error", f"intent {intent.id!r} has no `sources:`: shipped answers "
@@ -230,28 +351,57 @@ def policy_findings(intents: Sequence[Intent], *, today: dt.date) -> list[Findin
         elif intent.reviewed < stale_before:
             findings.append(Finding(
                 "warning", f"intent {intent.id!r} was last reviewed on {intent.reviewed.isoformat()}, "
-                f"more than {REVIEW_MONTHS} months ago: check it against its sources again",
+                f"more than {policy.review_months} months ago: check it against its sources again",
                 intent.path, lines.of(intent, "reviewed"), intent.id))
         elif intent.reviewed > today:
             findings.append(Finding(
                 "warning", f"intent {intent.id!r} has a review date in the future "
                 f"({intent.reviewed.isoformat()})", intent.path, lines.of(intent, "reviewed"), intent.id))
-    if not content:
-        return findings
-    try:
-        import textstat
-    except ImportError:
+        words = len(intent.answer.split())
+        if not shortest <= words <= longest:
+            findings.append(Finding(
+                "warning", f"intent {intent.id!r}: the answer has {words} words; shipped answers have "
+                f"{shortest} to {longest}", intent.path, lines.of(intent, "answer"), intent.id))
+    grades = reading_grades(intents)
+    if grades is None:
         findings.append(Finding("warning", "textstat is not installed, so reading grades were not "
                                 "checked (pip install textstat==0.7.8)"))
         return findings
-    for intent in content:
-        grade = textstat.flesch_kincaid_grade(readable_text(intent.answer))
-        if grade > MAX_GRADE:
+    for (intent, field), grade in grades.items():
+        if grade > policy.max_grade:
             findings.append(Finding(
-                "warning", f"intent {intent.id!r}: the answer reads at grade {grade:.1f} (Flesch-Kincaid); "
-                f"aim for {MAX_GRADE:g} or below with shorter sentences and plainer words",
-                intent.path, lines.of(intent, "answer"), intent.id))
+                "warning", f"intent {intent.id!r}: {_FIELD_NAMES.get(field, f'the {field} text')} reads at "
+                f"grade {grade:.1f} (Flesch-Kincaid); aim for {policy.max_grade:g} or below with shorter "
+                "sentences and plainer words", intent.path, lines.of(intent, field), intent.id))
+    if grades:
+        typical = statistics.median(grades.values())
+        if typical > policy.typical_grade:
+            findings.append(Finding(
+                "warning", f"half the texts read above grade {typical:.1f} (Flesch-Kincaid); aim for "
+                f"{policy.typical_grade:g} or below for most of them"))
     return findings
+
+
+_FIELD_NAMES = {"answer": "the answer", "first_action": "the first action", "asking": "the asking text"}
+
+
+def reading_grades(intents: Sequence[Intent]) -> dict[tuple[Intent, str], float] | None:
+    """The Flesch-Kincaid grade of every text a person reads, by (intent, field): answers and
+    their ``answer_for`` variants, and a red flag's first action and asking text. None when
+    textstat (the dev extra) is not installed."""
+    try:
+        import textstat
+    except ImportError:
+        return None
+    grades: dict[tuple[Intent, str], float] = {}
+    for intent in intents:
+        texts = [("answer", intent.answer), ("first_action", intent.first_action), ("asking", intent.asking)]
+        texts += [("answer_for", text) for _, text in intent.answer_for]
+        for field, text in texts:
+            if text.strip():
+                grade = float(textstat.flesch_kincaid_grade(readable_text(text)))
+                grades[(intent, field)] = max(grade, grades.get((intent, field), grade))
+    return grades
 
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -317,7 +467,12 @@ def _policy_applies(policy: str, root: Path) -> bool:
         return False
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (or the month's last day).
+
+    >>> months_before(dt.date(2027, 3, 31), 1)
+    datetime.date(2027, 2, 28)
+    """
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
     for last_day in (day.day, 30, 29, 28):

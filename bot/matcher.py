@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from .analysis import Analysis, Analyzer
+from .lexicon import CONCEPT_PREFIX, MATCHED_KINDS, Lexicon
 from .model import Intent, Match
 
 
@@ -61,6 +62,14 @@ class Tuning:
     incidental_share: float = 0.25
     """How much a general intent's passing mention of a subject makes that subject's term common
     (1 = as much as any other use; 0 = not at all)."""
+    concept_weight: float = 0.5
+    """Weight of a lexicon concept the question names (hormone therapy, ear pain), as a share of
+    its rarity: on top of the words that name it, so an unseen drug name still counts."""
+    type_bonus: float = 0.05
+    """Share of the score gained by an intent that says it answers the question's type (``asks:``)..."""
+    type_penalty: float = 0.05
+    """...and lost by one that says it answers another type. The type of a question is its form,
+    not its subject: it tips a close call but never makes a match on its own."""
     candidates: int = 12
     """How many intents reach the detailed scoring."""
     max_postings: int = 512
@@ -75,6 +84,7 @@ class _IntentIndex:
     totals: list[float]                   # per pattern: sum of its features' weights
     postings: dict[str, list[int]]        # feature -> patterns (local index) using it
     shortest: tuple[int, ...] = ()        # the two shortest patterns, for the string comparison
+    declared: frozenset[str] = frozenset()  # the concepts and question type it says it answers
 
 
 def features_of(terms: Sequence[str]) -> list[str]:
@@ -82,6 +92,18 @@ def features_of(terms: Sequence[str]) -> list[str]:
     unique = list(dict.fromkeys(terms))
     pairs = [f"{a} {b}" for a, b in zip(terms, terms[1:])]
     return unique + [p for p in dict.fromkeys(pairs)]
+
+
+def analysis_features(analysis: Analysis) -> list[str]:
+    """What matching compares for a text: its terms and adjacent pairs, and the lexicon concepts
+    it names ("@hormone_therapy")."""
+    return features_of(analysis.terms) + [CONCEPT_PREFIX + c for c in analysis.matched_concepts]
+
+
+def declared_features(intent: Intent, lexicon: Lexicon) -> list[str]:
+    """The concepts an intent says it answers (``about:``); life topics and people are left to
+    its patterns' words (see lexicon.MATCHED_KINDS)."""
+    return [CONCEPT_PREFIX + c for c in intent.about if lexicon.kind(c) in MATCHED_KINDS]
 
 
 class Matcher:
@@ -92,7 +114,10 @@ class Matcher:
         self.analyzer = analyzer
         self.intents = [i for i in intents if i.type != "red_flag"]
         analysed = [[analyzer.analyse(p) for p in intent.patterns] for intent in self.intents]
-        pattern_features = [[features_of(a.terms) for a in patterns] for patterns in analysed]
+        pattern_features = [[analysis_features(a) for a in patterns] for patterns in analysed]
+        # What an intent says it answers (about:, asks:) counts for its coverage as if every one
+        # of its patterns used it, but not for how closely a single pattern restates a question.
+        declared = [frozenset(declared_features(intent, analyzer.lexicon)) for intent in self.intents]
 
         count = len(self.intents)
         subjects_of = [self._subjects_named(analyzer, patterns) for patterns in analysed]
@@ -101,8 +126,8 @@ class Matcher:
         # those mentions counted in full they would make the term common and weak.
         document_frequency: dict[str, float] = defaultdict(float)
         named: dict[str, tuple[str, ...]] = {}
-        for features, subjects in zip(pattern_features, subjects_of):
-            for feature in {f for pattern in features for f in pattern}:
+        for features, subjects, own in zip(pattern_features, subjects_of, declared):
+            for feature in {f for pattern in features for f in pattern} | own:
                 if feature not in named:
                     named[feature] = analyzer.context_terms(feature.split(" "))
                 passing = bool(named[feature]) and not subjects.intersection(named[feature])
@@ -117,7 +142,7 @@ class Matcher:
         postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for number, (intent, patterns, features) in enumerate(zip(self.intents, analysed, pattern_features)):
             entry = _IntentIndex(intent, subjects_of[number], [" ".join(a.words) for a in patterns], [],
-                                 defaultdict(list))
+                                 defaultdict(list), declared=declared[number])
             for local, pattern in enumerate(features):  # features_of lists each feature once
                 entry.totals.append(sum(weight_of[f] for f in pattern))
                 for feature in pattern:
@@ -125,8 +150,10 @@ class Matcher:
             entry.postings = dict(entry.postings)
             entry.shortest = tuple(sorted(range(len(entry.texts)), key=lambda i: len(entry.texts[i]))[:2])
             for feature, users in entry.postings.items():
-                share = (len(users) / len(patterns)) ** tuning.coverage_power
+                share = 1.0 if feature in entry.declared else (len(users) / len(patterns)) ** tuning.coverage_power
                 postings[feature].append((share, number))
+            for feature in entry.declared - entry.postings.keys():
+                postings[feature].append((1.0, number))
             self.index.append(entry)
         self.postings: dict[str, tuple[tuple[int, float], ...]] = {
             feature: ((entries[0][1], entries[0][0]),) if len(entries) == 1 else
@@ -140,7 +167,7 @@ class Matcher:
         self._all_texts = [(text, n) for n, e in enumerate(self.index) for text in e.texts]
         self._subjects = {e.intent.id: e.subjects for e in self.index}
 
-    STATE_VERSION = 1
+    STATE_VERSION = 2
 
     def state(self) -> dict[str, object]:
         """The built index as plain values (numbers, strings, lists, tuples, dicts, sets), which
@@ -151,7 +178,7 @@ class Matcher:
             "max_idf": self.max_idf,
             "idf": self.idf,
             "postings": self.postings,
-            "index": [(e.subjects, e.texts, e.totals, e.postings, e.shortest) for e in self.index],
+            "index": [(e.subjects, e.texts, e.totals, e.postings, e.shortest, e.declared) for e in self.index],
         }
 
     @classmethod
@@ -173,8 +200,8 @@ class Matcher:
         matcher.idf = state["idf"]  # type: ignore[assignment]
         matcher.postings = state["postings"]  # type: ignore[assignment]
         entries = state["index"]
-        matcher.index = [_IntentIndex(intent, subjects, texts, totals, postings, shortest)
-                         for intent, (subjects, texts, totals, postings, shortest)
+        matcher.index = [_IntentIndex(intent, subjects, texts, totals, postings, shortest, declared)
+                         for intent, (subjects, texts, totals, postings, shortest, declared)
                          in zip(matcher.intents, entries, strict=True)]  # type: ignore[call-overload]
         matcher._derive()
         return matcher
@@ -189,13 +216,23 @@ class Matcher:
         idf = self.idf.get(feature)
         if " " in feature:
             return self.tuning.bigram_weight * idf if idf is not None else 0.0
+        if feature[:1] == CONCEPT_PREFIX:
+            # A concept no intent uses says nothing about which one fits.
+            return self.tuning.concept_weight * idf if idf is not None else 0.0
         if idf is None:
             return self.tuning.unknown_weight * self.max_idf
         return idf
 
+    def query(self, analysis: Analysis) -> dict[str, float]:
+        """The features of an analysed question with their weights. A word the patterns never
+        use weighs like the rarest word (the question is about something else), unless it is a
+        lexicon term: its concept carries its meaning ("arimidex" is hormone therapy)."""
+        covered = {analysis.terms[i] for i in analysis.covered}
+        return {f: 0.0 if f in covered and f not in self.idf else self.weight(f) for f in analysis_features(analysis)}
+
     def rank(self, analysis: Analysis, text: str | None = None, *, limit: int = 5) -> list[Match]:
         """The best intents for an analysed question, best first (at most ``limit``)."""
-        query = {f: self.weight(f) for f in features_of(analysis.terms)}
+        query = self.query(analysis)
         query_total = sum(query.values())
         if query_total <= 0:
             return []
@@ -226,6 +263,8 @@ class Matcher:
                 t.pattern_weight * dice + (1 - t.pattern_weight) * covered / query_total
             ) + t.char_weight * strings
             score *= 1 - self._subject_penalty(asked_about, entry.subjects)
+            if analysis.question_type and entry.intent.asks:
+                score *= (1 + t.type_bonus if entry.intent.asks == analysis.question_type else 1 - t.type_penalty)
             if dice >= 0.999:
                 score = 1.0
             scored.append((min(1.0, score), number, best))
@@ -275,9 +314,12 @@ class Matcher:
                      path=intent.path, line=line)
 
     def feature_counts(self) -> Iterator[tuple[str, dict[str, int]]]:
-        """For each intent, how many of its patterns use each feature."""
+        """For each intent, how many of its patterns use each feature (what it says it answers
+        counts as used by all of them)."""
         for entry in self.index:
-            yield entry.intent.id, {f: len(patterns) for f, patterns in entry.postings.items()}
+            counts = {f: len(patterns) for f, patterns in entry.postings.items()}
+            counts.update(dict.fromkeys(entry.declared, len(entry.texts)))
+            yield entry.intent.id, counts
 
     def subjects(self, intent_id: str) -> frozenset[str]:
         """The subjects (context terms) an intent is about; empty for a general intent."""

@@ -6,20 +6,22 @@ is given. Each fallback or clarify reply appends one JSON line::
     {"time": "2025-01-31T09:12:03Z", "question": "...", "kind": "fallback",
      "candidates": [{"intent": "what_is_adjuvant", "confidence": 0.41}, ...]}
 
-A new file is created readable by its owner only (mode 0600); lines are appended and flushed
-one by one, so a crash loses at most the line being written.
+The file is opened by ``private_files.open_private``: never through a symbolic link, created
+readable by its owner only (mode 0600), refused if it is someone else's. Each line is one
+append, so a crash loses at most the line being written. A write that fails (a full disk, a
+lost mount) turns logging off with one warning line: the chat goes on answering.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
 
-from .errors import BotError
+from .errors import warn
 from .model import Reply
+from .private_files import PrivateFile, open_private
 from .render import json_line
 
 MISS_KINDS = frozenset({"fallback", "clarify"})
@@ -28,47 +30,32 @@ MAX_LOGGED_CHARS = 2000
 """As much of a question as the engine reads; a 1 MB paste must not become a 1 MB log line."""
 
 
-def create_private(path: Path) -> None:
-    """Create ``path`` with mode 0600 if it does not exist yet; leave an existing file alone.
-
-    Raises BotError with a readable message if the file cannot be created.
-    """
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    except OSError as exc:
-        raise BotError(f"cannot create {path}: {exc.strerror or exc}") from None
-    try:
-        os.fchmod(fd, 0o600)  # an unusual umask (say 0o277) could have taken bits away
-    finally:
-        os.close(fd)
-
-
 class MissLog:
     """An open miss log. Use ``MissLog.open(path)`` and close it (or use it as a context manager)."""
 
-    def __init__(self, path: Path, stream: TextIO) -> None:
+    def __init__(self, path: Path, file: PrivateFile, *, warning: Callable[[str], None] = warn) -> None:
         self.path = path
-        self._stream = stream
+        self._file: PrivateFile | None = file
+        self._warning = warning
 
     @classmethod
-    def open(cls, path: str | Path) -> "MissLog":
+    def open(cls, path: str | Path, *, warning: Callable[[str], None] = warn) -> "MissLog":
         """Open ``path`` for appending, creating it with mode 0600 if it is new.
 
-        Raises BotError if it cannot be opened (a missing folder, no permission).
+        Raises PrivateFileError (a BotError) if it cannot be opened or is not safe to write:
+        a missing folder, no permission, a symbolic link, another user's file.
         """
         path = Path(path)
-        create_private(path)
-        try:
-            stream = open(path, "a", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise BotError(f"cannot write the miss log {path}: {exc.strerror or exc}") from None
-        return cls(path, stream)
+        return cls(path, open_private(path, "the miss log", warning=warning), warning=warning)
+
+    @property
+    def active(self) -> bool:
+        """Whether records are still written (False once a write has failed, or after close)."""
+        return self._file is not None
 
     def record(self, question: str, reply: Reply, *, now: dt.datetime | None = None) -> bool:
         """Append one line if ``reply`` is a fallback or a clarify; return whether it did."""
-        if reply.kind not in MISS_KINDS:
+        if reply.kind not in MISS_KINDS or self._file is None:
             return False
         moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
         entry = {
@@ -78,13 +65,20 @@ class MissLog:
             "candidates": [{"intent": m.intent, "confidence": round(m.confidence, 4)}
                            for m in reply.matches[:MAX_CANDIDATES]],
         }
-        self._stream.write(json_line(entry) + "\n")
-        self._stream.flush()
+        try:
+            self._file.append((json_line(entry) + "\n").encode("utf-8"))
+        except OSError as exc:
+            self.close()
+            self._warning(f"could not write the miss log {self.path} ({exc.strerror or exc}); "
+                          "unanswered questions are no longer logged in this chat")
+            return False
         return True
 
     def close(self) -> None:
-        """Close the file; later records would fail."""
-        self._stream.close()
+        """Close the file; later records are not written."""
+        if self._file is not None:
+            file, self._file = self._file, None
+            file.close()
 
     def __enter__(self) -> "MissLog":
         return self

@@ -175,3 +175,28 @@ class SafetyRules:
     help_coming: tuple[str, ...] = ()
     path: str = ""
     lines: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonalRules:
+    """How the engine tells a question about one person's own case (``personal:`` in a
+    knowledge-base file), in the trigger language.
+
+    ``own_case``: the message is about one person's own situation ("my PSA is 0.43", "she is 47 and
+    on Gleevec", "I was diagnosed with..."); ``judgement``: it asks for a judgement only their own
+    team can give ("what should we do", "is that normal for him", "please advise"). A message about
+    our subject with both, or with a question type listed in ``question_types`` (their own
+    result, prognosis, medicine), gets ``intent``'s answer with the matching general answers as
+    numbered options; with ``judgement`` alone it does so only when no answer is confident.
+    """
+
+    intent: str = ""
+    about: tuple[str, ...] = ()
+    """The lexicon concepts a personal question must be about (narrower ones count too)."""
+    own_case: tuple[str, ...] = ()
+    judgement: tuple[str, ...] = ()
+    question_types: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    """Look-alikes that are not one's own case ("I've never had cancer"): their words are masked."""
+    path: str = ""
+    lines: tuple[tuple[str, tuple[int, ...]], ...] = ()

@@ -36,7 +36,7 @@ class Policy:
     """...and a long one from this score."""
     suggestion_floor: float = 0.2
     """Fallback suggestions are offered only above this score..."""
-    topic_suggestion_floor: float = 0.1
+    topic_suggestion_floor: float = 0.0
     """...or above this one for a message about our subject (it uses a topic word), which always
     gets its best few topics as numbered options when it is not answered."""
     max_suggestions: int = 3
@@ -51,6 +51,12 @@ class Policy:
     """Red flags are looked for this far into a long paste (and in its end)."""
     short_question_words: int = 5
     """A question sentence shorter than this is read together with the sentence before it."""
+    story_weak: float = 0.25
+    """A whole message matching nothing better than this is a story that may drown its question..."""
+    ask_floor: float = 0.24
+    """...and then its question sentence decides if it matches at least this well..."""
+    ask_lead: float = 2.0
+    """...and at least this many times better than the whole message."""
     max_also: int = 1
     """How many further questions of one message are offered as "You also asked"."""
 

@@ -125,10 +125,27 @@ def render_reply(reply: Reply, *, width: int = 80, style: Style = Style()) -> st
     return "\n\n".join(parts)
 
 
-# JSON escapes C0 controls itself; C1 controls (0x80-0x9f: 0x9b is a one-byte CSI on some
-# terminals), bidi overrides, line separators and lone surrogates it leaves raw.
-_JSON_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                          "\ud800-\udfff]")
+# Characters that must never reach a terminal or a log raw: C0 and C1 controls (0x9b is a
+# one-byte CSI on some terminals), bidi overrides, line separators and lone surrogates. JSON
+# escapes C0 controls itself but leaves the others raw.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def escaped(text: str) -> str:
+    r"""Text for one line of plain output (an error, a ``check`` finding, a warning): every
+    character ``json_line`` escapes is written the same way, as a visible ``\uXXXX``, so a file
+    name or a pattern cannot move the cursor, clear the screen, reorder the line or start a new
+    one. Everything else is left as it is.
+
+    >>> print(escaped("intents/\x1b[2Jlung\u202e.yml:3: bad\npattern"))
+    intents/\u001b[2Jlung\u202e.yml:3: bad\u000apattern
+    """
+    return _UNSAFE.sub(_escape, text)
 
 
 def json_line(data: object) -> str:
@@ -138,8 +155,7 @@ def json_line(data: object) -> str:
     >>> print(json_line({"q": "café \x1b[31m"}))
     {"q": "café \u001b[31m"}
     """
-    text = json.dumps(data, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE.sub(_escape, json.dumps(data, ensure_ascii=False))
 
 
 def one_line(text: str, limit: int = 200) -> str:

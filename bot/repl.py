@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -22,8 +23,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .miss_log import MissLog, create_private
+from .miss_log import MissLog
 from .model import Intent, Match, Reply
+from .private_files import open_private
 from .render import (Style, colour_wanted, json_line, one_line, render_reply, source_lines,
                      terminal_safe, terminal_width, wrap)
 
@@ -40,18 +42,42 @@ EXIT_TERMINATED = 128 + signal.SIGTERM  # the shell's convention: 143
 
 COMMANDS: dict[str, str] = {
     "/help": "show this help",
-    "/topics": "the topics I know, with sample questions",
+    "/topics": "the topics I know; /topics 2 (or /topics lung) lists one topic's questions",
     "/sources": "the sources of the last answer",
     "/why": "why I gave the last reply (matched pattern, score, runners-up)",
     "/reset": "forget this conversation and start again",
-    "/quit": "leave the chat (also /exit, or Ctrl-D)",
+    "/quit": "leave the chat (also /exit, bye, quit, or Ctrl-D)",
 }
 ALIASES = {"/exit": "/quit", "/bye": "/quit", "/?": "/help", "/source": "/sources",
            "/topic": "/topics", "/restart": "/reset"}
 
+PROMPT_STYLE = {"prompt": "bold"}
+PLAIN_PROMPT_STYLE = {"prompt": "", "auto-suggestion": "underline"}
+"""Without colour (NO_COLOR, --no-color) nothing is bold, and the hint from history, grey when
+there is colour, is underlined: in plain text it would look exactly like what was typed."""
+
 TOOLBAR = " Tab: complete  Up/Down: history  Ctrl-C: clear line  Ctrl-D: quit  F1: help "
 
-SAMPLES_PER_TOPIC = 2  # a dozen topics must fit on one screen; Tab shows every question
+# A message of only these words (any case, any punctuation: "Bye!", "ok bye", "thanks, goodbye")
+# ends the chat, as /quit does: people leave a chat the way they leave a conversation.
+_LEAVING = frozenset({"quit", "exit", "bye", "goodbye", "byebye"})
+_POLITE = frozenset({"ok", "okay", "k", "alright", "right", "well", "then", "now", "for", "and", "so",
+                     "thanks", "thank", "you", "cheers", "much", "very", "good", "all", "that", "s", "it",
+                     "i", "m", "done"})
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def is_goodbye(text: str) -> bool:
+    """Whether a message only says goodbye, so the chat should end.
+
+    >>> [is_goodbye(t) for t in ("Bye!", "ok bye", "QUIT", "thanks, goodbye", "good bye for now")]
+    [True, True, True, True, True]
+    >>> [is_goodbye(t) for t in ("how do I quit smoking", "I want to exit", "bye-laws", "ok")]
+    [False, False, False, False]
+    """
+    words = _WORD.findall(text.casefold())
+    return (any(w in _LEAVING for w in words) and all(w in _LEAVING or w in _POLITE for w in words)
+            and "-" not in text)
 
 
 class ChatTerminated(BaseException):
@@ -94,6 +120,8 @@ class Chat:
             return "", False
         if text.startswith("/"):
             return self.command(text)
+        if is_goodbye(text):
+            return self.farewell(), True
         reply = self.ask(text)
         block = self.render(reply)
         if not self.interactive:
@@ -135,13 +163,14 @@ class Chat:
 
     def command(self, text: str) -> tuple[str, bool]:
         """Run a slash command; an unknown one gets a hint."""
-        name = text.split()[0].lower()
-        name = ALIASES.get(name, name)
+        name = command_name(text)
+        argument = text.strip().partition(" ")[2].strip()
         if name == "/quit":
             return self.farewell(), True
+        if name == "/topics":
+            return self.topics(argument), False
         run: dict[str, Callable[[], str]] = {
-            "/help": self.help, "/topics": self.topics, "/sources": self.sources,
-            "/why": self.why, "/reset": self.reset,
+            "/help": self.help, "/sources": self.sources, "/why": self.why, "/reset": self.reset,
         }
         if name in run:
             return run[name](), False
@@ -155,30 +184,56 @@ class Chat:
         lines += [f"  {c.ljust(width)}{d}" for c, d in COMMANDS.items()]
         tips = [t for t in self.bot.message("help_tips").splitlines() if t.strip()]
         lines += ["", s.heading("Tips:")] + [wrap(f"- {terminal_safe(t.strip())}", w) for t in tips]
+        lines += [wrap("- Type bye or /quit to leave.", w)]
         if self.interactive:
+            hint = "grey" if s.colour else "underlined"
             lines += [wrap("- Keys: Tab completes commands and questions, Up and Down recall "
-                           "earlier questions, Right accepts the grey hint, Ctrl-C clears the "
+                           f"earlier questions, Right accepts the {hint} hint, Ctrl-C clears the "
                            "line, Ctrl-D leaves.", w)]
         closing = [self.bot.disclaimer, self.bot.message("help_crisis")]
         lines += [""] + [wrap(terminal_safe(c), w) for c in closing if c]
         return "\n".join(lines)
 
-    def topics(self) -> str:
-        """What /topics shows: each content topic with a few sample questions."""
+    def topics(self, which: str = "") -> str:
+        """What /topics shows: the topics, numbered, with how many questions each has (a list
+        that fits one screen); ``which`` (a number or part of a name) lists one topic's questions."""
         s, w = self.style, self.width
+        groups = self.topic_groups()
+        if not groups:
+            return "I have no topics loaded."
+        every = [(n, topic, intents) for n, (topic, intents) in enumerate(groups, 1)]
+        chosen, heading = every, "Topics I know about:"
+        if which:
+            found = _find_topics(which, every)
+            if len(found) == 1:
+                return self._topic(*found[0])
+            if found:
+                chosen, heading = found, f"Several topics match \"{one_line(which, 40)}\":"
+            else:
+                heading = f"I have no topic \"{one_line(which, 40)}\". The topics are:"
+        lines = [s.heading(wrap(heading, w))]
+        for number, topic, intents in chosen:
+            count = "1 question" if len(intents) == 1 else f"{len(intents)} questions"
+            lines.append(wrap(f"{number:>2}) {terminal_safe(topic)} ({count})", w))
+        example = chosen[0][0]
+        tab = " Tab shows every question." if self.interactive else ""
+        lines += ["", s.dim(wrap(f"Type /topics {example} to see a topic's questions, or just ask in your own "
+                                 f"words.{tab}", w))]
+        return "\n".join(lines)
+
+    def topic_groups(self) -> list[tuple[str, list[Intent]]]:
+        """The content intents by topic, in the knowledge base's order."""
         groups: dict[str, list[Intent]] = {}
         for intent in self.bot.intents:
             if intent.type == "content":
                 groups.setdefault(intent.topic or "Other questions", []).append(intent)
-        if not groups:
-            return "I have no topics loaded."
-        lines = [s.heading("Topics I know about, with sample questions:")]
-        for topic, intents in groups.items():
-            count = "1 question" if len(intents) == 1 else f"{len(intents)} questions"
-            lines += ["", f"{s.bold(terminal_safe(topic))} {s.dim(f'({count})')}"]
-            lines += [wrap(f"  - {terminal_safe(i.question)}", w) for i in intents[:SAMPLES_PER_TOPIC]]
-        hint = "Press Tab to see every question." if self.interactive else ""
-        lines += ["", s.dim(wrap(f"Ask in your own words. {hint}".strip(), w))]
+        return list(groups.items())
+
+    def _topic(self, number: int, topic: str, intents: list[Intent]) -> str:
+        s, w = self.style, self.width
+        lines = [s.heading(wrap(f"{number}) {terminal_safe(topic)}:", w))]
+        lines += [wrap(f"  - {terminal_safe(i.question)}", w) for i in intents]
+        lines += ["", s.dim(wrap("Ask one of these in your own words, or type /topics to see every topic.", w))]
         return "\n".join(lines)
 
     def sources(self) -> str:
@@ -207,9 +262,18 @@ class Chat:
             head += f", intent: {terminal_safe(reply.intent)}"
         head += f", confidence: {reply.confidence:.2f}"
         lines = [s.heading("Why this reply:"), "  " + head]
+        reading = []
+        if reply.focus:
+            reading.append(f"about {', '.join(terminal_safe(c) for c in reply.focus)}")
+        if reply.question_type:
+            reading.append(f"asks {terminal_safe(reply.question_type)}")
+        if reading:
+            lines.append(f"  read as: {'; '.join(reading)}")
         matches = reply.matches
         if reply.kind == "emergency" and matches:
             lines.append(f"  red-flag trigger: {_match_line(matches[0])}")
+            if len(reply.red_flags) > 1:
+                lines.append(f"  also set off: {', '.join(terminal_safe(f) for f in reply.red_flags[1:])}")
             lines.append("  Red flags are checked before anything else, and always answered.")
         elif reply.kind == "answer" and matches:
             lines.append(f"  matched pattern: {_match_line(matches[0])}")
@@ -251,6 +315,25 @@ class Chat:
         shown = one_line(name, 40)
         hint = f" Did you mean {ALIASES.get(close[0], close[0])}?" if close else ""
         return f"I don't know the command \"{shown}\".{hint} Type /help to see the commands."
+
+
+def command_name(text: str) -> str:
+    """The command a slash line names, aliases resolved.
+
+    >>> command_name("/Topic 2"), command_name("/bye")
+    ('/topics', '/quit')
+    """
+    name = text.split()[0].lower() if text.split() else ""
+    return ALIASES.get(name, name)
+
+
+def _find_topics(which: str, numbered: list[tuple[int, str, list[Intent]]]) -> list[tuple[int, str, list[Intent]]]:
+    """The numbered topics ``which`` names: by number, by whole name, or by part of the name."""
+    wanted = " ".join(which.casefold().split())
+    if wanted.isdigit():
+        return [g for g in numbered if g[0] == int(wanted)]
+    exact = [g for g in numbered if g[1].casefold() == wanted]
+    return exact or [g for g in numbered if wanted in g[1].casefold()]
 
 
 def greeting(bot: "Bot", style: Style, width: int) -> str:
@@ -295,27 +378,24 @@ def _short_path(path: str) -> str:
 
 def make_session(bot: "Bot", history: Path | None = None, *, colour: bool = True,
                  input: "Input | None" = None, output: "Output | None" = None) -> "PromptSession[str]":
-    """The one PromptSession of a chat: history (in memory, or ``history`` created with mode
-    0600), auto-suggestion from it, completion of slash commands and questions, key bindings
-    and a bottom toolbar with the key hints.
+    """The one PromptSession of a chat: history (in memory, or the private file ``history``, see
+    bot.history_file), auto-suggestion from it, completion of slash commands and questions, key
+    bindings and a bottom toolbar with the key hints.
 
-    Raises BotError if the history file cannot be created.
+    Raises BotError if the history file cannot be created or is not safe to write.
     """
     from prompt_toolkit import PromptSession
     from prompt_toolkit.application.current import get_app
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
     from prompt_toolkit.filters import Condition
-    from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+    from prompt_toolkit.history import History, InMemoryHistory
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.output import ColorDepth
     from prompt_toolkit.styles import Style as PromptStyle
 
-    store: History
-    if history is not None:
-        create_private(Path(history))  # before FileHistory opens it, so never world-readable
-        store = FileHistory(os.fspath(history))
-    else:
-        store = InMemoryHistory()
+    from .history_file import PrivateFileHistory
+
+    store: History = PrivateFileHistory(history) if history is not None else InMemoryHistory()
 
     bindings = KeyBindings()
 
@@ -336,7 +416,7 @@ def make_session(bot: "Bot", history: Path | None = None, *, colour: bool = True
         complete_while_typing=slash_typed,
         key_bindings=bindings,
         bottom_toolbar=[("class:bottom-toolbar", TOOLBAR)],
-        style=PromptStyle.from_dict({"prompt": "bold"}),
+        style=PromptStyle.from_dict(PROMPT_STYLE if colour else PLAIN_PROMPT_STYLE),
         color_depth=None if colour else ColorDepth.DEPTH_1_BIT,
         search_ignore_case=True,
         input=input,
@@ -346,7 +426,9 @@ def make_session(bot: "Bot", history: Path | None = None, *, colour: bool = True
 
 def _completer(bot: "Bot") -> Any:
     """Completes slash commands by prefix, and canonical questions by the words typed so far,
-    found anywhere in the question ("lung back" offers "Why can lung cancer come back...")."""
+    found anywhere in the question ("lung back" offers "Why can lung cancer come back...").
+    Each question shows its topic beside it, in full: the question is shortened to fit instead."""
+    from prompt_toolkit.application.current import get_app_or_none
     from prompt_toolkit.completion import Completer, Completion
 
     questions: list[tuple[str, str]] = []
@@ -355,7 +437,7 @@ def _completer(bot: "Bot") -> Any:
         question = " ".join(terminal_safe(intent.question).split())
         if intent.type == "content" and question and question not in seen:
             seen.add(question)
-            questions.append((question, terminal_safe(intent.topic)))
+            questions.append((question, " ".join(terminal_safe(intent.topic).split())))
 
     class ChatCompleter(Completer):
         def get_completions(self, document: Any, complete_event: Any) -> Iterator[Completion]:
@@ -367,15 +449,55 @@ def _completer(bot: "Bot") -> Any:
                         yield Completion(name, start_position=-len(typed), display_meta=description)
                 return
             words = typed.lower().split()
-            starts, anywhere = [], []
+            starts: list[tuple[str, str]] = []
+            anywhere: list[tuple[str, str]] = []
             for question, topic in questions:
                 lower = question.lower()
                 if all(word in lower for word in words):
                     (starts if lower.startswith(typed.lower()) else anywhere).append((question, topic))
-            for question, topic in starts + anywhere:
-                yield Completion(question, start_position=-len(text), display_meta=topic)
+            found = starts + anywhere
+            if not found:
+                return
+            app = get_app_or_none()
+            columns = app.output.get_size().columns if app is not None else 80
+            question_width, topic_width = menu_widths(columns, max(len(t) for _, t in found))
+            for question, topic in found:
+                yield Completion(question, start_position=-len(text), display=shorten(question, question_width),
+                                 display_meta=shorten(topic, topic_width))
 
     return ChatCompleter()
+
+
+MENU_MARGINS = 5
+"""What a completion menu adds to its two columns: a space either side of each, a scrollbar."""
+MIN_QUESTION_WIDTH = 25
+
+
+def menu_widths(columns: int, longest_topic: int) -> tuple[int, int]:
+    """How wide the question and topic columns of the completion menu may be on a screen this
+    wide. Topics are shown whole (a menu that cut them to "A..." told nothing); the questions
+    give way, down to ``MIN_QUESTION_WIDTH``, and only below that do long topics shorten too.
+
+    >>> menu_widths(100, 50), menu_widths(80, 50), menu_widths(60, 50)
+    ((45, 50), (25, 50), (25, 30))
+    """
+    room = max(columns - MENU_MARGINS, MIN_QUESTION_WIDTH + 10)
+    topic = min(longest_topic, max(room - MIN_QUESTION_WIDTH, 10))
+    return room - topic, topic
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut at a word to at most ``width`` characters, ending in "…" when cut.
+
+    >>> shorten("Why can lung cancer come back after it was removed?", 30)
+    'Why can lung cancer come back…'
+    """
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut and text[width - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def repl_loop(bot: "Bot", session: "PromptSession[str]", echo: Echo, *, style: Style = Style(),
@@ -412,16 +534,27 @@ def plain_loop(bot: "Bot", lines: Iterable[str], echo: Echo, *, as_json: bool = 
     """Answer each non-blank line; return 0 at the end of input.
 
     Plain text: the disclaimer, then one block per question (the question, then the answer)
-    with no colour or control codes; slash commands work as in the REPL. With ``as_json``:
-    one JSON object (``Reply.to_dict()``) per non-blank line, every line a question.
+    with no colour or control codes; slash commands and goodbyes work as in the REPL. With
+    ``as_json``: one JSON object per non-blank line: ``Reply.to_dict()`` for a question, and
+    ``{"command", "text", "done"}`` for a slash command or a goodbye (``done``: the chat ends).
     """
     chat = Chat(bot, style=Style(colour=False), width=width or terminal_width(), miss_log=miss_log)
     if not as_json:
         echo(wrap(terminal_safe(bot.disclaimer), chat.width) + "\n")
     for line in lines:
         if as_json:
-            if line.strip():
-                echo(json_line(chat.ask(line.strip()).to_dict()))
+            text = line.strip()
+            if not text:
+                continue
+            if not text.startswith("/") and not is_goodbye(text):
+                echo(json_line(chat.ask(text).to_dict()))
+                continue
+            shown, done = chat.handle(text)
+            name = command_name(text) if text.startswith("/") else "/quit"
+            echo(json_line({"command": name if name in COMMANDS else one_line(name, 40), "text": shown,
+                            "done": done}))
+            if done:
+                break
             continue
         text, done = chat.handle(line)
         if text:
@@ -474,12 +607,13 @@ def _on_sigterm(signum: int, frame: object) -> None:
     current = sys.modules.get("prompt_toolkit.application.current")
     app = current.get_app_or_none() if current is not None else None
     loop = getattr(app, "loop", None) if app is not None and app.is_running else None
-    if loop is None or loop.is_closed():
+    if app is None or loop is None or loop.is_closed():
         raise ChatTerminated()
+    running = app  # the closure below needs a name mypy knows is not None
 
     def leave() -> None:
-        if app.is_running and not app.future.done():
-            app.exit(exception=ChatTerminated)
+        if running.is_running and not running.future.done():
+            running.exit(exception=ChatTerminated)
 
     loop.call_soon_threadsafe(leave)
 
@@ -540,8 +674,8 @@ def run_chat(bot: "Bot", *, stdin: TextIO | None = None, stdout: TextIO | None =
 
 def _terminal_chat(bot: "Bot", stdin: TextIO, stdout: TextIO, *, no_color: bool,
                    history: Path | None, miss_log: MissLog | None) -> int:
-    if history is not None:
-        create_private(Path(history))  # a bad path fails before the chat has begun
+    if history is not None:  # a bad or unsafe path fails before the chat has begun
+        open_private(history, "the history file").close()
     colour = colour_wanted(no_color, True)
     write = _writer(stdout)
 

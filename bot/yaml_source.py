@@ -4,11 +4,14 @@ The result is plain data (dict, list, str, int, float, bool, None, date) whose m
 lists also carry the line each entry starts on, so validators can say ``file:line: problem``.
 Only the YAML core types load: a tag such as ``!!python/object`` is an error, never executed.
 Duplicate keys and aliases (``*name``) are errors too: the first silently hides content, the
-second can blow up memory ("billion laughs").
+second can blow up memory ("billion laughs"). A knowledge base may come from anyone, so its size
+is checked before it is read and its nesting before it is walked.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import IntentFileError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 20
+"""Levels of nesting allowed; an intent file needs five (intents, intent, sources, source)."""
 
 # libyaml's parser is several times faster and gives the same nodes and line marks; PyYAML
 # wheels ship it, but a source build may not.
@@ -63,11 +68,9 @@ def read_yaml(path: str | Path, error: type[IntentFileError] = IntentFileError) 
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = _read_capped(path, error)
     except OSError as exc:
         raise error(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise error(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", path=path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,6 +78,34 @@ def read_yaml(path: str | Path, error: type[IntentFileError] = IntentFileError) 
         raise error(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
                     path=path, line=line) from None
     return parse_yaml(text, path, error)
+
+
+def _read_capped(path: Path, error: type[IntentFileError]) -> bytes:
+    """The file's bytes, refusing what is not a regular file or is over MAX_FILE_BYTES before
+    reading more than that (a 2 GB file, a pipe or /dev/zero must not be read whole)."""
+    too_big = f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+    # Non-blocking, so that opening a pipe with no writer returns at once (and is refused).
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise error("not a regular file (a folder, pipe or device cannot be a knowledge-base file)",
+                        path=path)
+        if info.st_size > MAX_FILE_BYTES:
+            raise error(f"{too_big} ({info.st_size:,} bytes)", path=path)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:  # the file may grow while it is read
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES:
+        raise error(too_big, path=path)
+    return b"".join(chunks)
 
 
 def parse_yaml(text: str, path: str | Path, error: type[IntentFileError] = IntentFileError) -> Any:
@@ -100,9 +131,31 @@ def parse_yaml(text: str, path: str | Path, error: type[IntentFileError] = Inten
         raise error(f"YAML syntax error: {problem}", path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise error(f"YAML error: {exc}", path=path) from None
+    except RecursionError:  # the pure-Python composer recurses per level (libyaml does not)
+        raise error(_TOO_DEEP, path=path, line=_too_deep_at(text)) from None
     if node is None:
         return None
     return _Builder(path, error).build(node)
+
+
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep (an intent file needs about five)"
+
+
+def _too_deep_at(text: str) -> int | None:
+    """The line where nesting first goes past MAX_DEPTH, read from the parser's events, which
+    (unlike composing) never recurse."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def _character_at(text: str, line: int, column: int) -> str:
@@ -122,17 +175,19 @@ class _Builder:
     def fail(self, message: str, node: Node) -> IntentFileError:
         return self.error(message, path=self.path, line=node.start_mark.line + 1)
 
-    def build(self, node: Node) -> Any:
+    def build(self, node: Node, depth: int = 1) -> Any:
         if id(node) in self.seen:
             raise self.fail("YAML aliases (*name) are not supported; write the value out", node)
         self.seen.add(id(node))
+        if isinstance(node, (MappingNode, SequenceNode)) and depth > MAX_DEPTH:
+            raise self.fail(_TOO_DEEP, node)
         if isinstance(node, MappingNode):
-            return self._mapping(node)
+            return self._mapping(node, depth)
         if isinstance(node, SequenceNode):
-            return self._sequence(node)
+            return self._sequence(node, depth)
         return self._scalar(node)
 
-    def _mapping(self, node: MappingNode) -> LocatedDict:
+    def _mapping(self, node: MappingNode, depth: int) -> LocatedDict:
         if node.tag != _CORE + "map":
             raise self.fail(f"unsupported YAML tag {node.tag!r}", node)
         out = LocatedDict()
@@ -148,18 +203,24 @@ class _Builder:
             if key in out:
                 first = out.key_lines[key]
                 raise self.fail(f"duplicate key {key!r} (first at line {first})", key_node)
-            out[key] = self.build(value_node)
+            out[key] = self.build(value_node, depth + 1)
             out.key_lines[key] = key_node.start_mark.line + 1
         return out
 
-    def _sequence(self, node: SequenceNode) -> LocatedList:
+    def _sequence(self, node: SequenceNode, depth: int) -> LocatedList:
         if node.tag != _CORE + "seq":
             raise self.fail(f"unsupported YAML tag {node.tag!r}", node)
         out = LocatedList()
         out.line = node.start_mark.line + 1
+        seen, lines = self.seen, out.item_lines
         for item in node.value:
-            out.append(self.build(item))
-            out.item_lines.append(item.start_mark.line + 1)
+            # Lists of plain texts (patterns) are most of a knowledge base: read them directly.
+            if type(item) is ScalarNode and item.tag == _STR and id(item) not in seen:
+                seen.add(id(item))
+                out.append(item.value)
+            else:
+                out.append(self.build(item, depth + 1))
+            lines.append(item.start_mark.line + 1)
         return out
 
     def _scalar(self, node: ScalarNode) -> Any:

@@ -180,6 +180,7 @@ def test_prompt_detection_in_terminal_output(tmp_path: Path) -> None:
     assert not startup.prompt_shown("\x1b[1mHello > there\x1b[0m", ">")
 
 
+@pytest.mark.slow  # a whole benchmark part: a 1 MB paste and 20,000-character letters
 def test_hostile_part_reports_every_case_and_catches_the_late_red_flag() -> None:
     from benchmarks.hostile import cases, run_hostile
 

@@ -1,6 +1,8 @@
-"""The chat with piped input, as a script or a shell pipeline runs it: ``python run_bot.py``
-in a subprocess, questions on stdin. Also the files the chat may write (miss log, history)
-and a clean end on SIGTERM.
+"""The chat with piped input, as a script or a shell pipeline runs it: questions on stdin, as
+bytes. Most tests run the command line in this process (``main`` with byte streams, what a
+pipe gives it); a few run ``python run_bot.py`` as a process of its own, for what only a real
+process shows: the pipeline end to end, start-up imports and a clean end on SIGTERM. Also the
+files the chat may write (miss log, history).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -45,6 +48,25 @@ def run(data: bytes, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProces
                           capture_output=True, timeout=TIMEOUT, env=env())
 
 
+@dataclass(frozen=True)
+class Piped:
+    """What a run of the command line left: its exit code and the bytes it wrote."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def pipe(data: bytes, *args: str) -> Piped:
+    """Run the command line in this process on piped bytes, as ``printf ... | run_bot.py`` does."""
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    stdout, stderr = io.BytesIO(), io.BytesIO()
+    out = io.TextIOWrapper(stdout, encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(stderr, encoding="utf-8", write_through=True)
+    code = main(list(args), stdin=stdin, stdout=out, stderr=err)
+    return Piped(code, stdout.getvalue(), stderr.getvalue())
+
+
 def flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -53,7 +75,7 @@ def answer_start(bot: Bot, intent_id: str) -> str:
     return flat(bot.intent(intent_id).answer)[:80]
 
 
-def assert_clean(result: subprocess.CompletedProcess[bytes]) -> None:
+def assert_clean(result: subprocess.CompletedProcess[bytes] | Piped) -> None:
     """Exit 0, nothing on stderr, and no raw escape or C1 control byte in the output."""
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert b"Traceback" not in result.stderr
@@ -74,7 +96,7 @@ def test_each_question_gets_its_answer_block_in_order(bot: Bot) -> None:
 
 
 def test_blank_lines_are_skipped_and_end_of_input_exits_0(bot: Bot) -> None:
-    result = run(f"\n   \n\r\n{ADJUVANT}\r\n\n".encode())
+    result = pipe(f"\n   \n\r\n{ADJUVANT}\r\n\n".encode())
     assert_clean(result)
     out = result.stdout.decode()
     assert out.count("\n> ") == 1
@@ -82,7 +104,7 @@ def test_blank_lines_are_skipped_and_end_of_input_exits_0(bot: Bot) -> None:
 
 
 def test_no_input_at_all_exits_0() -> None:
-    assert_clean(run(b""))
+    assert_clean(pipe(b""))
 
 
 def test_numbered_options_work_when_piped(bot: Bot) -> None:
@@ -92,13 +114,13 @@ def test_numbered_options_work_when_piped(bot: Bot) -> None:
             break
     else:
         pytest.fail("no one-word question gives numbered options any more; add one to this list")
-    result = run(f"{word}\n2\n".encode())
+    result = pipe(f"{word}\n2\n".encode())
     assert_clean(result)
     assert answer_start(bot, offered.suggestions[1].intent) in flat(result.stdout.decode())
 
 
 def test_slash_commands_work_when_piped(bot: Bot) -> None:
-    result = run(f"{LUNG}\n/why\n/sources\n/quit\n{ADJUVANT}\n".encode())
+    result = pipe(f"{LUNG}\n/why\n/sources\n/quit\n{ADJUVANT}\n".encode())
     assert_clean(result)
     out = result.stdout.decode()
     assert "Why this reply:" in out and "lung_recurrence_after_surgery" in out
@@ -108,7 +130,7 @@ def test_slash_commands_work_when_piped(bot: Bot) -> None:
 
 def test_json_gives_one_object_per_question(bot: Bot) -> None:
     questions = [LUNG, ADJUVANT, EMERGENCY, NONSENSE]
-    result = run(("\n".join(questions) + "\n\n").encode(), "--json")
+    result = pipe(("\n".join(questions) + "\n\n").encode(), "--json")
     assert_clean(result)
     lines = result.stdout.decode().splitlines()
     assert len(lines) == len(questions)
@@ -119,6 +141,42 @@ def test_json_gives_one_object_per_question(bot: Bot) -> None:
     assert replies[0] == json.loads(json.dumps(bot.ask(LUNG).to_dict()))
     for reply in replies:
         assert {"kind", "intent", "confidence", "text", "suggestions", "sources", "notice"} <= set(reply)
+
+
+def test_json_mode_runs_slash_commands_as_commands(bot: Bot) -> None:
+    out = io.StringIO()
+    lines = [LUNG, "/why", "/topic 1", "/sources", "/frobnicate", ADJUVANT]
+
+    assert main(["--json"], stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out) == 0
+
+    replies = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r.get("command") for r in replies] == [None, "/why", "/topics", "/sources", "/frobnicate", None]
+    assert [r.get("intent") for r in replies] == ["lung_recurrence_after_surgery", None, None, None, None,
+                                                  "what_is_adjuvant"]
+    why, topic, sources, unknown = replies[1:5]
+    assert "Why this reply:" in why["text"] and "lung_recurrence_after_surgery" in why["text"]
+    assert topic["text"].startswith("1) ")
+    assert bot.intent("lung_recurrence_after_surgery").sources[0].url in sources["text"]
+    assert "don't know the command" in unknown["text"]
+    assert not any(r.get("done") for r in replies)
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+@pytest.mark.parametrize("goodbye", ["/quit", "bye", "Ok, bye!", "QUIT"])
+def test_a_goodbye_ends_the_piped_chat_after_the_farewell(bot: Bot, as_json: bool, goodbye: str) -> None:
+    out = io.StringIO()
+
+    code = main(["--json"] if as_json else [], stdin=io.StringIO(f"{ADJUVANT}\n{goodbye}\n{LUNG}\n"), stdout=out)
+
+    assert code == 0
+    farewell = bot.message("farewell")
+    if as_json:
+        replies = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert len(replies) == 2
+        assert replies[1] == {"command": "/quit", "text": farewell, "done": True}
+    else:
+        assert out.getvalue().rstrip().endswith(farewell)
+        assert answer_start(bot, "lung_recurrence_after_surgery") not in flat(out.getvalue())
 
 
 HOSTILE = [
@@ -134,7 +192,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("as_json", [False, True])
 def test_junk_bytes_and_escape_sequences_are_never_echoed_raw(as_json: bool) -> None:
-    result = run(b"\n".join(HOSTILE) + b"\n", *(["--json"] if as_json else []))
+    result = pipe(b"\n".join(HOSTILE) + b"\n", *(["--json"] if as_json else []))
     assert_clean(result)
     out = result.stdout.decode("utf-8")  # the output itself is valid UTF-8
     if as_json:
@@ -146,7 +204,7 @@ def test_junk_bytes_and_escape_sequences_are_never_echoed_raw(as_json: bool) -> 
 @pytest.mark.parametrize("as_json", [False, True])
 def test_a_one_megabyte_line_is_cut_with_a_notice(bot: Bot, as_json: bool) -> None:
     big = ("why did my lung cancer come back " * 40_000)[:1_000_000].encode() + b"\x1b[31m\n"
-    result = run(big + ADJUVANT.encode() + b"\n", *(["--json"] if as_json else []))
+    result = pipe(big + ADJUVANT.encode() + b"\n", *(["--json"] if as_json else []))
     assert_clean(result)
     assert len(result.stdout) < 100_000  # the paste is not echoed back
     notice = bot.ask("x" * 3000).notice
@@ -167,7 +225,7 @@ def test_log_misses_writes_private_json_lines_and_appends(bot: Bot, tmp_path: Pa
     misses = [q for q in questions if conversation.ask(q).kind in ("fallback", "clarify")]
     assert NONSENSE in misses and LUNG not in misses and EMERGENCY not in misses
     data = "".join(f"{q}\n" for q in questions).encode()
-    assert_clean(run(data, "--log-misses", str(log)))
+    assert_clean(pipe(data, "--log-misses", str(log)))
     assert log.stat().st_mode & 0o777 == 0o600
     entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [e["question"] for e in entries] == misses
@@ -178,7 +236,7 @@ def test_log_misses_writes_private_json_lines_and_appends(bot: Bot, tmp_path: Pa
     if "chemo" in misses:
         assert entries[misses.index("chemo")]["candidates"], "a near miss names its candidates"
 
-    assert_clean(run(data, "--json", "--log-misses", str(log)))
+    assert_clean(pipe(data, "--json", "--log-misses", str(log)))
     assert len(log.read_text(encoding="utf-8").splitlines()) == 2 * len(misses)  # appended
 
 
@@ -199,21 +257,22 @@ def test_miss_log_records_only_fallbacks_and_clarifies(bot: Bot, tmp_path: Path)
 
 def test_log_misses_escapes_what_it_records(tmp_path: Path) -> None:
     log = tmp_path / "misses.jsonl"
-    assert_clean(run(b"\x1b[31mzxqv\x1b[0m \xff blorft\n", "--log-misses", str(log)))
+    assert_clean(pipe(b"\x1b[31mzxqv\x1b[0m \xff blorft\n", "--log-misses", str(log)))
     raw = log.read_bytes()
     assert b"\x1b" not in raw
     assert "zxqv" in json.loads(raw)["question"]
 
 
 def test_log_misses_in_a_missing_folder_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    result = run(f"{NONSENSE}\n".encode(), "--log-misses", str(tmp_path / "no" / "such" / "log"))
+    result = pipe(f"{NONSENSE}\n".encode(), "--log-misses", str(tmp_path / "no" / "such" / "log"))
     assert result.returncode == 2
     assert b"Traceback" not in result.stderr
     assert len(result.stderr.decode().strip().splitlines()) == 1
 
 
-def test_nothing_is_written_without_the_options(tmp_path: Path) -> None:
-    result = run(f"{LUNG}\n{NONSENSE}\n".encode(), cwd=tmp_path)
+def test_nothing_is_written_without_the_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = pipe(f"{LUNG}\n{NONSENSE}\n".encode())
     assert_clean(result)
     assert list(tmp_path.iterdir()) == []
 

@@ -54,9 +54,12 @@ def test_ask_threshold_one_declines() -> None:
     assert json.loads(out)["kind"] in ("fallback", "answer")  # only an exact restatement scores 1
 
 
-def test_version_and_help() -> None:
-    code, out, _ = run("--version")
-    assert code == 0 and __version__ in out
+def test_version_names_the_package_whatever_runs_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"recurrence-faq {__version__}\n"
+
+
+def test_help_names_every_command_and_says_what_the_bot_is() -> None:
     code, out, _ = run("--help")
     assert code == 0
     for command in ("ask", "check", "test", "eval", "--history", "--log-misses", "--intents", "--locale"):
@@ -108,7 +111,8 @@ def test_run_bot_py_works_as_a_process() -> None:
 def test_python_dash_m_bot_is_the_same_command() -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "--version"], capture_output=True, text=True,
                             timeout=60, cwd=ROOT)
-    assert result.returncode == 0 and __version__ in result.stdout
+    assert result.returncode == 0
+    assert result.stdout == f"recurrence-faq {__version__}\n"
 
 
 def test_console_script_is_installed() -> None:

@@ -1,8 +1,7 @@
 """`run_bot.py test`: scripted conversations that tell a curator when an edit breaks an answer.
 
 The tests write a small knowledge base and conversation files into tmp_path and run the
-command through ``bot.cli.main``; the last ones run pytest itself on a project to check that
-the plugin collects the same files.
+command through ``bot.cli.main`` (tests/test_pytest_plugin.py runs the same files with pytest).
 """
 
 from __future__ import annotations
@@ -14,9 +13,6 @@ from textwrap import dedent
 import pytest
 
 from bot.cli import main
-
-pytest_plugins = ["pytester"]
-
 
 
 @pytest.fixture
@@ -318,75 +314,3 @@ def test_full_coverage_is_said_in_one_line(knowledge, conversations):
 
     assert code == 0, out + err
     assert out.splitlines()[-1] == "coverage: all 5 intents are exercised"
-
-
-# --- the pytest plugin: the shipped knowledge base, collected by plain pytest ------------------
-
-SHIPPED_CONVERSATIONS = """\
-conversations:
-  - name: a misspelled question
-    turns:
-      - user: whats a recurance
-        intent: what_is_recurrence
-  - name: a wrong expectation
-    turns:
-      - user: whats a recurance
-        intent: palliative_care
-  - name: a red flag
-    turns:
-      - user: I can't breathe
-        kind: emergency
-"""
-
-
-def test_pytest_collects_each_conversation_as_an_item(pytester):
-    pytester.mkdir("conversations")
-    pytester.path.joinpath("conversations", "basics.yml").write_text(SHIPPED_CONVERSATIONS)
-
-    result = pytester.runpytest("--collect-only", "-q")
-
-    result.stdout.fnmatch_lines([
-        "conversations/basics.yml::a misspelled question",
-        "conversations/basics.yml::a wrong expectation",
-        "conversations/basics.yml::a red flag",
-    ])
-
-
-def test_pytest_reports_a_failing_conversation_with_the_same_text(pytester):
-    pytester.mkdir("conversations")
-    pytester.path.joinpath("conversations", "basics.yml").write_text(SHIPPED_CONVERSATIONS)
-
-    result = pytester.runpytest()
-
-    result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines([
-        "*conversation: a wrong expectation*",
-        "conversations/basics.yml:8: turn 1 of 'a wrong expectation': 'whats a recurance'",
-        "  expected: intent palliative_care",
-        "  got:      answer, what_is_recurrence, confidence *",
-        "  - intent is what_is_recurrence, expected palliative_care",
-    ])
-
-
-def test_pytest_reports_a_broken_conversation_file_as_path_line(pytester):
-    pytester.mkdir("conversations")
-    pytester.path.joinpath("conversations", "broken.yml").write_text(
-        "conversations:\n  - name: broken\n    turns:\n      - user: hello\n        intnet: greeting\n")
-
-    result = pytester.runpytest()
-
-    assert result.ret != 0
-    result.stdout.fnmatch_lines(["conversations/broken.yml:5: unknown turn key 'intnet'*"])
-
-
-def test_pytest_leaves_other_yaml_and_python_tests_alone(pytester):
-    pytester.mkdir("conversations")
-    # Not a conversation file, though it sits in the folder.
-    pytester.path.joinpath("conversations", "notes.yml").write_text("owner: nurse team\n")
-    # A conversations file outside a `conversations` folder is not collected either.
-    pytester.path.joinpath("settings.yml").write_text(SHIPPED_CONVERSATIONS)
-    pytester.makepyfile(test_plain="def test_plain():\n    assert True\n")
-
-    result = pytester.runpytest("-q")
-
-    result.assert_outcomes(passed=1)

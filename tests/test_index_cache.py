@@ -49,6 +49,19 @@ def test_a_restored_index_answers_exactly_like_a_fresh_build(cache: Path, monkey
     assert restored.rank("lung cancer back after surgery") == uncached.rank("lung cancer back after surgery")
 
 
+def test_a_saved_index_is_used_again_not_rebuilt(cache: Path, write_kb, capsys) -> None:
+    # Every check of what is read back must accept what the matcher itself saved: a check
+    # that fell behind the matcher's state would rebuild at every start, without a word.
+    folder = write_kb(faq=FAQ)
+    Bot.load(folder)
+    [path] = saved(cache)
+    first = path.stat()
+    assert Bot.load(folder).ask("will it rain tomorrow").intent == "weather"
+    [again] = saved(cache)
+    assert (again.stat().st_ino, again.stat().st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    assert capsys.readouterr().err == ""
+
+
 def test_editing_a_pattern_builds_a_new_index(cache: Path, write_kb) -> None:
     folder = write_kb(faq=FAQ)
     assert Bot.load(folder).ask("is it going to snow").intent is None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
 from pathlib import Path
 
 import pytest
 
 from bot import Bot
-from bot.evaluate import Evaluation, read_labelled
+from bot.evaluate import Evaluation, check_labels, read_floor, read_labelled
+from bot.lint import SHIPPED_POLICY, months_before, reading_grades
 from bot.normalise import normalise
 
 DATA = Path(__file__).parent / "data"
@@ -46,30 +48,31 @@ def test_intents_are_organised_one_file_per_topic(shipped_bot: Bot) -> None:
         assert len(files) == 1, (topic, files)
 
 
-def test_every_content_answer_has_a_source_and_a_review_date(content) -> None:
+def test_every_content_answer_has_a_source_and_a_recent_review_date(content) -> None:
+    stale_before = months_before(dt.date.today(), SHIPPED_POLICY.review_months)
     for intent in content:
         assert intent.sources, intent.id
         assert all(s.url.startswith(("https://", "http://")) for s in intent.sources), intent.id
-        assert intent.reviewed is not None and intent.reviewed <= dt.date.today(), intent.id
+        assert intent.reviewed is not None and stale_before <= intent.reviewed <= dt.date.today(), intent.id
 
 
-def test_every_shipped_answer_reads_at_grade_8_5_or_below(shipped_bot: Bot) -> None:
-    grades = {}
-    for intent in shipped_bot.intents:
-        text = re.sub(r"https?://\S+", "", intent.answer)
-        grades[intent.id] = textstat.flesch_kincaid_grade(text)
-    too_hard = {k: g for k, g in grades.items() if g > 8.5}
+def test_every_text_a_person_reads_is_at_the_policy_grade_or_below(shipped_bot: Bot) -> None:
+    grades = reading_grades(shipped_bot.intents)
+    assert grades is not None
+    too_hard = {f"{intent.id} {field}": round(g, 1) for (intent, field), g in grades.items()
+                if g > SHIPPED_POLICY.max_grade}
     assert too_hard == {}
-    assert sorted(grades.values())[len(grades) // 2] <= 7.5
+    assert statistics.median(grades.values()) <= SHIPPED_POLICY.typical_grade
 
 
-def test_content_answers_are_40_to_160_words(content) -> None:
+def test_content_answers_are_neither_a_line_nor_an_essay(content) -> None:
+    shortest, longest = SHIPPED_POLICY.answer_words
     lengths = {i.id: len(i.answer.split()) for i in content}
-    assert {k: n for k, n in lengths.items() if not 40 <= n <= 160} == {}
+    assert {k: n for k, n in lengths.items() if not shortest <= n <= longest} == {}
 
 
-def test_every_content_intent_has_at_least_10_patterns(content) -> None:
-    assert {i.id: len(i.patterns) for i in content if len(i.patterns) < 10} == {}
+def test_every_content_intent_has_the_policys_ways_of_asking(content) -> None:
+    assert {i.id: len(i.patterns) for i in content if len(i.patterns) < SHIPPED_POLICY.min_patterns} == {}
 
 
 def test_no_pattern_repeats_across_intents(shipped_bot: Bot) -> None:
@@ -111,9 +114,17 @@ def test_the_disclaimer_is_used_by_help_and_about(shipped_bot: Bot) -> None:
 
 # The labelled questions (tests/data/questions): written from the brief's lay phrasings and
 # independently as patients would ask; the holdout set is never used to tune anything.
-TUNING = [item for name in ("brief", "patients") for item in read_labelled(DATA / "questions" / f"{name}.tsv")]
-HOLDOUT = read_labelled(DATA / "questions" / "holdout.tsv")
-OFF_TOPIC = read_labelled(DATA / "questions" / "off_topic.tsv")
+QUESTIONS = DATA / "questions"
+TUNING = [item for name in ("brief", "patients", "patients_treatments_explained", "patients_practical", "patients_living")
+          for item in read_labelled(QUESTIONS / f"{name}.tsv")]
+OFF_TOPIC = read_labelled(QUESTIONS / "off_topic.tsv")
+
+
+def _natural(name: str) -> tuple[str, int, str]:
+    """blind2 before blind10."""
+    head = name.rstrip("0123456789ab")
+    digits = name[len(head):].rstrip("ab")
+    return head, int(digits or 0), name
 
 
 def test_the_labelled_sets_are_large_enough() -> None:
@@ -122,48 +133,47 @@ def test_the_labelled_sets_are_large_enough() -> None:
     assert len(OFF_TOPIC) >= 40
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("item", TUNING, ids=[f"{Path(i.path).stem}:{i.line}" for i in TUNING])
 def test_each_labelled_question_reaches_its_intent(shipped_bot: Bot, item) -> None:
     reply = shipped_bot.ask(item.question)
-    assert reply.intent in item.expected, (
-        f"{item.question!r}: expected {'|'.join(sorted(item.expected))}, got {reply.kind} {reply.intent} "
+    # a '-' line (patients_practical.tsv's out-of-scope look-alikes) must be declined
+    assert reply.intent in item.expected if item.in_scope else reply.kind == "fallback", (
+        f"{item.question!r}: expected {'|'.join(sorted(item.expected)) or '-'}, got {reply.kind} {reply.intent} "
         f"{[(m.intent, round(m.confidence, 2)) for m in reply.matches[:3]]}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("item", OFF_TOPIC, ids=[f"off_topic:{i.line}" for i in OFF_TOPIC])
 def test_each_off_topic_question_falls_back(shipped_bot: Bot, item) -> None:
     assert shipped_bot.ask(item.question).kind == "fallback"
 
 
-def test_held_out_questions_are_mostly_answered_and_rarely_wrong(shipped_bot: Bot) -> None:
-    report = Evaluation(shipped_bot, HOLDOUT).report()
-    assert report.accuracy >= 0.85
-    assert report.confidently_wrong_rate <= 0.03
+# Each blind set, and the held-out set, states its own floor in its header (`# floor:
+# correct>=0.94 wrong<=0.015 declined>=0.90`), written when the set was measured: a few points
+# under its result then. Each file's first line records how it scored on arrival and, for the
+# ones kept sealed through a round of changes, the honest estimate.
+FLOORED = [path for path in sorted(QUESTIONS.glob("*.tsv"), key=lambda p: _natural(p.stem)) if read_floor(path)]
 
 
-# (least share answered correctly, most share confidently wrong): a few points under each
-# file's result today. Each file's first line records how it scored on arrival and, for the
-# ones kept sealed through a round of changes (blind7, then blind9), the honest estimate.
-BLIND = {"fresh": (0.90, 0.02), "blind2": (0.90, 0.02), "blind3a": (0.90, 0.02),
-         "blind3b": (0.90, 0.02), "blind4": (0.90, 0.02), "blind5": (0.90, 0.02),
-         "blind6": (0.90, 0.02), "blind7": (0.88, 0.035), "blind8": (0.92, 0.015),
-         "blind9": (0.93, 0.015),
-         "blind10": (0.89, 0.025), "blind11": (0.92, 0.015), "blind12": (0.94, 0.015),
-         "blind13": (0.93, 0.015), "blind14": (0.88, 0.015),
-         "blind15": (0.92, 0.02), "blind16": (0.93, 0.015), "blind17": (0.94, 0.015), "blind18": (0.95, 0.015),
-         "blind19": (0.94, 0.015), "blind20": (0.86, 0.05), "blind21": (0.95, 0.015), "blind22": (0.92, 0.035, 0.85),
-         "blind23": (0.96, 0.01), "blind24": (0.96, 0.015)}
-"""Per set: least share answered correctly, most share confidently wrong, and (when not 90%) least
-share of its off-topic questions declined."""
+def test_every_blind_set_and_the_held_out_set_states_its_floor() -> None:
+    needing = {p.stem for p in QUESTIONS.glob("*.tsv") if p.stem.startswith(("blind", "fresh", "holdout"))}
+    assert needing - {p.stem for p in FLOORED} == set()
+    assert len(FLOORED) >= 26
 
 
-@pytest.mark.parametrize("name", BLIND)
-def test_questions_written_blind_are_mostly_answered_rarely_wrong_and_off_topic_declined(
-        shipped_bot: Bot, name: str) -> None:
-    # Each file was written by someone who never saw the knowledge base (see its first line);
-    # the floors catch a content edit that costs many of them here, not in front of a patient.
-    report = Evaluation(shipped_bot, read_labelled(DATA / "questions" / f"{name}.tsv")).report()
-    least_correct, most_wrong, least_declined = (*BLIND[name], 0.90)[:3]
-    assert report.accuracy >= least_correct
-    assert report.confidently_wrong_rate <= most_wrong
-    assert report.off_topic_rejection >= least_declined
+@pytest.mark.slow
+@pytest.mark.parametrize("path", FLOORED, ids=[p.stem for p in FLOORED])
+def test_each_labelled_set_meets_the_floor_in_its_header(shipped_bot: Bot, path: Path) -> None:
+    # Each set was written by someone who never saw the knowledge base (see its first line);
+    # the floor catches a content edit that costs many of them here, not in front of a patient.
+    floor = read_floor(path)
+    assert floor is not None
+    report = Evaluation(shipped_bot, read_labelled(path)).report()
+    missed = floor.shortfalls(report)
+    assert not missed, f"{path.name}: " + "; ".join(missed) + f" (the floor at line {floor.line})"
+
+
+def test_every_label_of_every_labelled_set_names_a_shipped_intent(shipped_bot: Bot) -> None:
+    for path in sorted(QUESTIONS.glob("*.tsv")):
+        check_labels(shipped_bot, read_labelled(path))  # raises path:line: unknown intent ...

@@ -99,7 +99,7 @@ def findings(out: str) -> list[str]:
 def test_a_clean_knowledge_base_passes_even_strictly(tmp_path):
     folder = knowledge_base(tmp_path, TIMING, CHANCES)
 
-    code, out = check(str(folder), "--strict", "--policy", "on")
+    code, out = check(str(folder), "--strict")
 
     assert code == 0
     assert out == "ok: 3 intents in 2 files, no problems found\n"
@@ -238,6 +238,30 @@ def test_policy_on_requires_sources_and_a_review_date(tmp_path):
     assert f"{where}: error: intent 'recurrence_chances' has no `reviewed:` date" in out
 
 
+def test_policy_on_asks_for_ten_ways_of_asking_each_content_intent(tmp_path):
+    folder = knowledge_base(tmp_path, TIMING, CHANCES)
+    faq = folder / "faq.yml"
+
+    code, out = check(str(folder), "--policy", "on")
+
+    assert code == 0
+    assert (f"{faq}:{line_of(faq, 'id: recurrence_timing')}: warning: intent 'recurrence_timing' has 5 patterns; "
+            "shipped answers need at least 10 ways people ask it") in out
+    # Off, five are enough: the fixture's intents pass the general rule.
+    assert "patterns;" not in check(str(folder))[1]
+
+
+def test_policy_on_warns_about_answers_shorter_than_forty_words(tmp_path):
+    folder = knowledge_base(tmp_path, TIMING, CHANCES)
+    faq = folder / "faq.yml"
+
+    code, out = check(str(folder), "--policy", "on")
+
+    assert code == 0
+    assert (f"{faq}:{line_of(faq, 'answer: |')}: warning: intent 'recurrence_timing': the answer has 28 words; "
+            "shipped answers have 40 to 160") in out
+
+
 def test_policy_on_warns_about_reviews_older_than_twelve_months(tmp_path):
     folder = knowledge_base(tmp_path, TIMING, CHANCES, reviewed="2020-03-01")
     faq = folder / "faq.yml"
@@ -279,8 +303,43 @@ def test_the_content_policy_is_off_for_a_curators_own_folder_by_default(tmp_path
     assert "sources" not in out
 
 
+@pytest.mark.slow  # asks every one of the shipped base's ~6,000 patterns
 def test_the_shipped_knowledge_base_passes_check_strict():
     code, out = check("--strict")
 
     assert findings(out) == []
     assert code == 0
+
+
+class Terminal(io.StringIO):
+    """stderr as a person waiting at a terminal has it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_check_tells_each_stage_as_it_starts(tmp_path):
+    folder = knowledge_base(tmp_path, TIMING, CHANCES)
+    out, err = io.StringIO(), Terminal()
+
+    code = main(["check", str(folder), "--policy", "on"], stdout=out, stderr=err)
+
+    assert code == 0
+    assert err.getvalue().splitlines() == [
+        f"run_bot.py: reading the files in {folder}...",
+        "run_bot.py: building the matching index...",
+        "run_bot.py: checking 10 patterns for confusable intents (the longest stage)...",
+        "run_bot.py: checking sources, review dates and reading grades...",
+    ]
+    assert "reading the files" not in out.getvalue()  # the findings stay clean for a pipe
+
+
+def test_piped_check_writes_only_its_findings(tmp_path, capsys):
+    folder = knowledge_base(tmp_path, TIMING, CHANCES)
+
+    code = main(["check", str(folder)])
+
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.err == ""
+    assert captured.out == "ok: 3 intents in 2 files, no problems found\n"

@@ -19,6 +19,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.styles import default_ui_style, merge_styles
 
 from bot import Bot, Reply
 from bot.miss_log import MissLog
@@ -218,16 +219,40 @@ def test_reset_drops_pending_options(bot: Bot) -> None:
     assert not shows_answer(after, offered.suggestions[0].intent, bot)
 
 
-def test_topics_lists_every_content_topic_with_sample_questions(bot: Bot) -> None:
+def test_topics_lists_every_topic_with_its_count_and_fits_a_40_row_screen(bot: Bot) -> None:
     _, out, _ = chat(bot, "/topics" + ENTER, "/quit" + ENTER)
+    listing = out.split("Topics I know about:", 1)[1].split("Goodbye", 1)[0]
     content = [i for i in bot.intents if i.type == "content"]
-    for topic in {i.topic for i in content if i.topic}:
-        assert topic in out
-        first = next(i for i in content if i.topic == topic)
-        assert flat(first.question) in flat(out)
-    for intent in bot.intents:
-        if intent.type == "red_flag":
-            assert flat(intent.question) not in flat(out)
+    for topic in {i.topic for i in content}:
+        count = sum(i.topic == topic for i in content)
+        assert re.search(rf"^ ?\d+\) {re.escape(topic)} \({count} questions?\)$", listing, re.M), topic
+    for intent in content:
+        assert flat(intent.question) not in flat(listing)  # only the topics: /topics N lists questions
+    # With the heading and the prompt, on a 40-column screen too.
+    for width in (80, 40):
+        assert len(Chat(bot, width=width).topics().splitlines()) + 2 <= 40
+
+
+@pytest.mark.parametrize("which", ["number", "name", "part of the name", "capitals"])
+def test_topics_with_a_number_or_a_name_lists_that_topics_questions(bot: Bot, which: str) -> None:
+    content = [i for i in bot.intents if i.type == "content"]
+    topics = list(dict.fromkeys(i.topic for i in content))
+    lung = next(t for t in topics if "lung" in t.lower())
+    typed = {"number": str(topics.index(lung) + 1), "name": lung, "part of the name": "lung",
+             "capitals": lung.upper()}[which]
+    _, out, _ = chat(bot, f"/topics {typed}" + ENTER, "/quit" + ENTER)
+    for intent in content:
+        assert (flat(intent.question) in flat(out)) == (intent.topic == lung), intent.id
+
+
+def test_topics_with_a_name_that_fits_several_lists_those_and_an_unknown_one_lists_all(bot: Bot) -> None:
+    chat_ = Chat(bot, width=80)
+    several = chat_.topics("cancer")
+    unknown = chat_.topics("gardening")
+    assert several.startswith('Several topics match "cancer":')
+    assert all("cancer" in line.lower() for line in several.splitlines()[1:] if re.match(r" ?\d+\)", line))
+    assert unknown.startswith('I have no topic "gardening". The topics are:')
+    assert unknown.splitlines()[1:] == chat_.topics().splitlines()[1:]
 
 
 def test_help_lists_every_command(bot: Bot) -> None:
@@ -235,6 +260,26 @@ def test_help_lists_every_command(bot: Bot) -> None:
     for command in COMMANDS:
         assert command in out
     assert "Ctrl-C" in out and "Tab" in out
+    assert "/topics 2" in out  # one topic's questions
+    assert "bye" in out  # leaving in words
+
+
+@pytest.mark.parametrize("goodbye", ["bye", "Bye!", "ok bye", "GOODBYE.", "quit", "exit", "thanks, bye",
+                                     "good bye for now"])
+def test_a_goodbye_in_words_ends_the_chat_after_the_farewell(bot: Bot, goodbye: str) -> None:
+    code, out, session = chat(bot, ADJUVANT + ENTER, goodbye + ENTER, LUNG + ENTER)
+    assert code == 0
+    assert session.prompts == 2
+    assert out.rstrip().endswith(bot.message("farewell"))
+    assert not shows_answer(out, "lung_recurrence_after_surgery", bot)
+
+
+def test_a_question_that_mentions_quitting_is_still_answered(bot: Bot) -> None:
+    code, out, session = chat(bot, "how do I quit smoking after cancer" + ENTER, "/quit" + ENTER)
+    assert code == 0 and session.prompts == 2
+    reply = bot.ask("how do I quit smoking after cancer")
+    assert reply.kind == "answer"
+    assert flat(reply.text)[:60] in flat(out)
 
 
 def test_f1_shows_the_help(bot: Bot) -> None:
@@ -298,6 +343,40 @@ def test_nothing_typed_is_echoed_raw(bot: Bot, hostile: str) -> None:
         assert not done
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\ud800-\udfff]", text)
         assert len(text) < 20_000
+
+
+def test_without_colour_the_history_hint_is_underlined_and_nothing_is_bold(bot: Bot) -> None:
+    # In plain text a grey hint would look exactly like what the person typed.
+    def attrs(session, name: str):
+        return merge_styles([default_ui_style(), session.style]).get_attrs_for_style_str(f"class:{name}")
+
+    plain, coloured = make_session(bot, colour=False), make_session(bot, colour=True)
+    assert attrs(plain, "auto-suggestion").underline
+    assert attrs(coloured, "auto-suggestion").color and not attrs(coloured, "auto-suggestion").underline
+    assert not attrs(plain, "prompt").bold
+    assert attrs(coloured, "prompt").bold
+
+
+def test_help_names_the_hint_as_it_looks(bot: Bot) -> None:
+    _, plain, _ = chat(bot, "/help" + ENTER, "/quit" + ENTER, style=Style(colour=False))
+    _, coloured, _ = chat(bot, "/help" + ENTER, "/quit" + ENTER, style=Style(colour=True))
+    assert "underlined hint" in flat(plain)
+    assert "grey hint" in flat(coloured)
+
+
+def test_tab_on_an_empty_line_shows_each_questions_topic_in_full(bot: Bot) -> None:
+    content = [i for i in bot.intents if i.type == "content"]
+    with create_app_session(output=DummyOutput()):  # an 80-column screen
+        offered = list(make_session(bot).completer.get_completions(Document(""), None))
+    assert {c.text for c in offered} == {flat(i.question) for i in content}
+    assert {c.display_meta_text for c in offered} == {i.topic for i in content}
+    # Both columns, their padding and the scrollbar fit the screen, so nothing else cuts them.
+    widest = max(len(c.display_text) for c in offered) + max(len(c.display_meta_text) for c in offered)
+    assert widest + 5 <= 80
+    # A question too long for its column ends in "…" and starts as the question does.
+    for completion in offered:
+        shown = completion.display_text
+        assert shown == completion.text or (shown.endswith("…") and completion.text.startswith(shown[:-1]))
 
 
 def test_completer_offers_commands_and_questions_matching_anywhere(bot: Bot) -> None:
