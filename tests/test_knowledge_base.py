@@ -36,7 +36,10 @@ def test_every_catalog_id_exists(shipped_bot: Bot) -> None:
 
 
 def test_red_flag_intents_are_the_safety_ones(shipped_bot: Bot) -> None:
-    assert {i.id for i in shipped_bot.intents if i.type == "red_flag"} == {"emergency", "crisis"}
+    assert {i.id for i in shipped_bot.intents if i.type == "red_flag"} == {
+        "emergency", "emergency_overdose", "crisis", "emergency_fever", "emergency_spinal_cord",
+        "emergency_high_calcium", "emergency_vomiting_diarrhea", "emergency_swelling", "emergency_blood_small",
+        "emergency_es", "crisis_es", "emergency_fever_es", "emergency_urgent_es"}
 
 
 def test_intents_are_organised_one_file_per_topic(shipped_bot: Bot) -> None:

@@ -135,3 +135,57 @@ def test_colour_is_used_on_a_terminal_by_default(bot: Bot) -> None:
     finally:
         child.close(force=True)
     assert "\x1b[" in before_sources  # the heading is styled: the check above can fail
+
+
+# A realistic message for each red-flag category (as in tests/test_safety.py).
+RED_FLAG_MESSAGES = {
+    "emergency": "my husband is gasping for air and his lips are going blue",
+    "emergency_overdose": "I swallowed all my morphine tablets",
+    "crisis": "I can't go on, I want to kill myself",
+    "emergency_fever": "my temperature is 38.6 and I had chemo last week",
+    "emergency_spinal_cord": "my back is killing me at night and I had lung cancer",
+    "emergency_high_calcium": "I'm so thirsty all the time and peeing loads, I have myeloma",
+    "emergency_vomiting_diarrhea": "I can't keep any water down and I'm on chemo",
+    "emergency_swelling": "my face and neck are puffy since this morning, I have lung cancer",
+    "emergency_blood_small": "there is a little blood in my phlegm when I cough",
+    "emergency_es": "no puedo respirar y me duele el pecho",
+    "crisis_es": "quiero morirme, ya no aguanto más",
+    "emergency_fever_es": "tengo fiebre de 38,5 y estoy con quimioterapia",
+    "emergency_urgent_es": "no paro de vomitar desde la quimio y no retengo ni el agua",
+}
+PROMPT_START = "\x1b[?2004h"  # prompt_toolkit turns bracketed paste on as it starts to draw the prompt
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+
+
+@pytest.mark.parametrize("locale", ["us", "uk"])
+def test_each_red_flag_reply_keeps_its_first_line_on_an_80x24_screen(locale: str) -> None:
+    """After a red-flag reply is printed in the chat on an 80x24 terminal, its first line (the
+    first action) must still be on the screen under the prompt and the toolbar, which take the
+    bottom two rows. pyte is not in the dev extra, so this counts the screen rows the reply
+    takes: every line printed from its first line up to the prompt (the blank line after it
+    too), a line longer than 80 columns (a long source address) taking as many rows as it wraps
+    to. At most 22 rows leaves the first line on screen."""
+    bot = Bot.load(locale=locale)
+    child = spawn("--locale", locale, "--no-color")
+    child.setwinsize(24, 80)
+    try:
+        expect_prompt(child)
+        for category, message in RED_FLAG_MESSAGES.items():
+            reply = bot.ask(message)
+            assert reply.intent == category
+            first = reply.text.splitlines()[0]
+            child.send(message + "\r")
+            child.expect_exact(first[:40])
+            child.expect_exact(PROMPT_START)
+            if CURSOR_POSITION_REQUEST in child.before:  # asked before the prompt began: answer it
+                child.send("\x1b[1;1R")
+            printed = _ANSI.sub("", first[:40] + child.before).replace("\r", "")
+            lines = printed.split("\n")
+            rows = sum(max(1, -(-len(line) // 80)) for line in lines)
+            assert "Sources:" in printed, category
+            assert rows <= 22, (category, rows, printed)
+            expect_prompt(child)
+        child.send("/quit\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
