@@ -140,7 +140,7 @@ class Analyzer:
         self._concepts = concepts
         self._question_types = TriggerDetector(
             [Intent(id=t.id, question="", patterns=(), answer="", triggers=t.rules, trigger_lines=t.rule_lines,
-                    path=t.path, line=t.line) for t in lexicon.question_types],
+                    path=t.path, line=t.line, exceptions=t.exceptions) for t in lexicon.question_types],
             lambda intent: (intent.triggers, intent.trigger_lines))
         self._context = {canonical_term(c) for c in vocabulary.context}
         self._topic = {self.analyse(t).terms for t in vocabulary.topic} - {()}

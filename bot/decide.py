@@ -72,7 +72,8 @@ def decide(reading: Reading, intents: Mapping[str, Intent], settings: Settings, 
         reply = _rule_reply(r, personal, "(a question about one's own case)", 0, intents, settings, policy, notice)
     else:
         reply = _choose(r, intents, settings, policy, notice)
-        if personal is not None and reply.kind != "answer":
+        declined = bool(r.matches) and intents[r.matches[0].intent].type == "out_of_scope"
+        if personal is not None and reply.kind != "answer" and not declined:
             reply = _rule_reply(r, personal, "(a question about one's own case)", 0, intents, settings, policy, notice)
     if reply.kind == "answer":
         reply = _with_more(reply, r, intents, settings)
@@ -172,7 +173,8 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a close call that the second reading (word likelihood) settles: "
                           f"it is {opinion.probability:.0%} sure of the same answer", question_type=r.question_type)
-        if (r.on_topic and top.intent == best_overall and _long_and_clear(top.confidence, runner_up, r.words, policy)
+        if (r.on_topic and r.ask_agrees and top.intent == best_overall
+                and _long_and_clear(top.confidence, runner_up, r.words, policy)
                 and not _disputed(r.second_reading, top.intent, policy)):
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a long message about our subject, whose answer leads the next by "

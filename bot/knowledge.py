@@ -33,7 +33,7 @@ INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "t
                "language", "requires_topic")
 RED_FLAG_KEYS = ("urgency", "first_action", "asking", "requires_topic")
 SAFETY_KEYS = ("asking", "now", "help_coming")
-PERSONAL_KEYS = ("intent", "about", "own_case", "judgement", "question_types", "exceptions")
+PERSONAL_KEYS = ("intent", "about", "own_case", "judgement", "question_types", "exceptions", "general")
 LEXICON_KEYS = ("source", "concepts", "question_types")
 VOCABULARY_KEYS = ("synonyms", "misspellings", "words", "context", "topic", "fillers", "languages")
 SOURCE_KEYS = ("url", "title", "accessed")
@@ -559,13 +559,24 @@ class _Reader:
                 self.problem(f"question type {type_id!r}: the id must be unique, lower-case letters, digits and _",
                              path, where)
                 continue
+            exceptions: Any = []
+            if isinstance(rules, LocatedDict):
+                unknown = [k for k in rules if k not in ("rules", "exceptions")]
+                if unknown:
+                    self.problem(f"question type {type_id!r}: unknown field {unknown[0]!r} (expected rules, "
+                                 "exceptions)", path, rules.line_of(unknown[0]))
+                exceptions = rules.get("exceptions", [])
+                rules = rules.get("rules")
             if not isinstance(rules, LocatedList) or not rules or not all(isinstance(r, str) and normalise(r)
                                                                           for r in rules):
                 self.problem(f"question type {type_id!r} must list its rules (texts in the trigger language)",
                              path, where)
                 continue
+            if not isinstance(exceptions, list) or not all(isinstance(e, str) and normalise(e) for e in exceptions):
+                self.problem(f"question type {type_id!r}: `exceptions` must be a list of texts", path, where)
+                exceptions = []
             types.append(QuestionType(type_id, tuple(r.strip() for r in rules), str(path), where,
-                                      tuple(rules.item_lines)))
+                                      tuple(rules.item_lines), tuple(e.strip() for e in exceptions)))
         self.lexicon = self.lexicon.merged(Lexicon(MappingProxyType(concepts), tuple(types),
                                                    (f"{path}: {' '.join(source.split())}",) if source else ()))
 
@@ -595,7 +606,8 @@ class _Reader:
             lists[key] = tuple(r.strip() for r in rules)
             lines.append((key, tuple(getattr(rules, "item_lines", ()))))
         self.personal = PersonalRules(intent, lists["about"], lists["own_case"], lists["judgement"],
-                                      lists["question_types"], lists["exceptions"], str(path), tuple(lines))
+                                      lists["question_types"], lists["exceptions"], lists["general"], str(path),
+                                      tuple(lines))
 
     def read_safety(self, data: Any, path: Path, line: int) -> None:
         if self.safety.path:

@@ -11,6 +11,9 @@ A knowledge base may hold lexicons in any of its YAML files, under a top-level `
           terms: [hormone therapy, endocrine therapy, tamoxifen, letrozole, arimidex]
       question_types:                # checked in this order; the first that fits the question wins
         side_effects: ["side effect|effects", "after effects"]
+        signs:                       # or a mapping, with exceptions
+          rules: ["signs|symptoms"]
+          exceptions: ["sign up|in"]
 
 A concept's terms are read the way questions are (lower case, stems, contractions expanded), so
 "Arimidex" and "arimidex's" both name hormone therapy. Question types are rules in the trigger
@@ -65,6 +68,8 @@ class QuestionType:
     path: str = ""
     line: int = 0
     rule_lines: tuple[int, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    """Look-alikes whose words cannot take part in the rules ("sign up" is not asking for signs)."""
 
     @property
     def feature(self) -> str:

@@ -66,10 +66,10 @@ class Tuning:
     """Weight of a lexicon concept the question names (hormone therapy, ear pain), as a share of
     its rarity: on top of the words that name it, so an unseen drug name still counts."""
     type_bonus: float = 0.05
-    """Share of the score gained by an intent that says it answers the question's type (``asks:``)..."""
-    type_penalty: float = 0.05
-    """...and lost by one that says it answers another type. The type of a question is its form,
-    not its subject: it tips a close call but never makes a match on its own."""
+    """Share of the score gained by an intent that says it answers the question's type (``asks:``).
+    The type of a question is its form, not its subject: it tips a close call but never makes a
+    match on its own, and an intent is never marked down for it (many answer more than one kind
+    of question: measured, a penalty for another type changed nothing overall)."""
     candidates: int = 12
     """How many intents reach the detailed scoring."""
     max_postings: int = 512
@@ -263,8 +263,8 @@ class Matcher:
                 t.pattern_weight * dice + (1 - t.pattern_weight) * covered / query_total
             ) + t.char_weight * strings
             score *= 1 - self._subject_penalty(asked_about, entry.subjects)
-            if analysis.question_type and entry.intent.asks:
-                score *= (1 + t.type_bonus if entry.intent.asks == analysis.question_type else 1 - t.type_penalty)
+            if analysis.question_type and entry.intent.asks == analysis.question_type:
+                score *= 1 + t.type_bonus
             if dice >= 0.999:
                 score = 1.0
             scored.append((min(1.0, score), number, best))

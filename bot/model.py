@@ -198,5 +198,8 @@ class PersonalRules:
     question_types: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
     """Look-alikes that are not one's own case ("I've never had cancer"): their words are masked."""
+    general: tuple[str, ...] = ()
+    """Words that ask in general even about one's own result ("what does a rising marker usually
+    mean"): the question is then personal only when nothing else answers it."""
     path: str = ""
     lines: tuple[tuple[str, tuple[int, ...]], ...] = ()

@@ -83,6 +83,9 @@ class Reading:
     """The best intents for the ask, best first."""
     also: tuple[Match, ...] = ()
     """For each further question, its best match if it is a different, confident answer."""
+    ask_agrees: bool = True
+    """The question sentence, read alone, points to the same best answer as the whole message
+    (always true for a message that is all question)."""
     words: int = 0
     """How many words the message has (long messages are judged a little differently)."""
     on_topic: bool = False
@@ -108,6 +111,7 @@ class Reader:
         self.personal = personal
         self._own_case = _detector("own_case", personal.own_case, personal)
         self._judgement = _detector("judgement", personal.judgement, personal)
+        self._general = _detector("general", personal.general, personal)
         self.screen = screen
         self.rules = rules
         self.matcher = matcher
@@ -145,16 +149,19 @@ class Reader:
         if alarm.fired or language != "en":
             return base
         matches = tuple(self.matcher.rank(analysis, limit=p.ranked))
+        ask_agrees = True
         if ask != meant and story:
             # The question decides a story only when it is a question and the story is about cancer.
-            asked = _is_question(ask) and bool({self.analyzer.lexicon.kind(c) for c in whole.concepts}
-                                                & {"site", "cancer"})
-            matches = self._prefer_ask(matches, whole, asked)
+            asked = matches
+            may_decide = _is_question(ask) and bool({self.analyzer.lexicon.kind(c) for c in whole.concepts}
+                                                    & {"site", "cancer"})
+            matches = self._prefer_ask(matches, whole, may_decide)
+            ask_agrees = not _is_question(ask) or not asked or not matches or asked[0].intent == matches[0].intent
         rule = self.rules.detect(whole.stems) if self.rules else None
         also = self._also(asks[1:], whole, matches)
         second_reading = cache(lambda: self._likelihood().opinion(analysis))
         personal, certain = self._personal(whole, analysis.question_type, on_topic)
-        return Reading(**{**base.__dict__, "rule": rule, "matches": matches, "also": also,
+        return Reading(**{**base.__dict__, "rule": rule, "matches": matches, "also": also, "ask_agrees": ask_agrees,
                           "personal": personal, "personal_certain": certain,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading})
 
@@ -166,7 +173,7 @@ class Reader:
         # shared with every other illness, and a personal reply to those would be a wrong answer.
         if not set(whole.concepts) & set(self.personal.about) or not self._own_case.detect(whole.stems):
             return None, False
-        if question_type in self.personal.question_types:
+        if question_type in self.personal.question_types and not (self._general and self._general.detect(whole.stems)):
             return self.personal.intent, True
         if self._judgement and self._judgement.detect(whole.stems):
             return self.personal.intent, False
@@ -183,8 +190,12 @@ class Reader:
         return f"{head}\n{tail}", self.settings.message("long_message")
 
     def _other_illness(self, analysis: Analysis, on_topic: bool) -> bool:
-        kinds = {self.analyzer.lexicon.kind(c) for c in analysis.concepts}
-        return "condition" in kinds and not on_topic and not kinds & {"site", "cancer", "treatment"}
+        """Whether the message names an illness other than cancer and nothing of cancer itself
+        (a cancer, a cancer treatment or test): general health words such as "treatment" or
+        "doctor" do not make "my epilepsy treatment" ours."""
+        concepts = set(analysis.concepts)
+        kinds = {self.analyzer.lexicon.kind(c) for c in concepts}
+        return "condition" in kinds and not kinds & {"site", "cancer"} and not concepts & set(self.personal.about)
 
     def _language(self, analysis: Analysis) -> str:
         """English, a language the vocabulary lists marker words for, or "other" when most
