@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,10 +47,10 @@ class _Index:
         screen = RedFlagScreen(knowledge.intents, knowledge.safety)
         rules = TriggerDetector(knowledge.intents, lambda i: (i.triggers, i.trigger_lines))
         # Every word the curators wrote is a real word: spelling correction must leave it alone
-        # (otherwise "fewer" would be corrected to the red-flag word "fever"). Answers are long
-        # and only their plain words matter here, so a simple split serves.
+        # (otherwise "fewer" would be corrected to the red-flag word "fever"). Answers count too,
+        # read as questions are (accents and all: "cómo" is one word, not "c" and "mo").
         known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
-        known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
+        known += [w for i in knowledge.intents for w in words(i.answer) if w.isalpha()]
         alarming = screen.words()
         personal = knowledge.personal
         rule_texts = [*personal.own_case, *personal.judgement,
@@ -79,7 +78,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-_LETTERS = re.compile(r"[a-z]+")
 
 
 class Bot:

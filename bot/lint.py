@@ -388,13 +388,16 @@ _FIELD_NAMES = {"answer": "the answer", "first_action": "the first action", "ask
 def reading_grades(intents: Sequence[Intent]) -> dict[tuple[Intent, str], float] | None:
     """The Flesch-Kincaid grade of every text a person reads, by (intent, field): answers and
     their ``answer_for`` variants, and a red flag's first action and asking text. None when
-    textstat (the dev extra) is not installed."""
+    textstat (the dev extra) is not installed. Only English texts: the formula counts English
+    syllables, and means nothing for the Spanish replies."""
     try:
         import textstat
     except ImportError:
         return None
     grades: dict[tuple[Intent, str], float] = {}
     for intent in intents:
+        if intent.language != "en":
+            continue
         texts = [("answer", intent.answer), ("first_action", intent.first_action), ("asking", intent.asking)]
         texts += [("answer_for", text) for _, text in intent.answer_for]
         for field, text in texts:

@@ -62,9 +62,11 @@ class Policy:
 
     language_min_markers: int = 2
     """A message is read as another language when it has at least this many of its marker words..."""
+    language_marker_share: float = 0.3
+    """...making up this share of its words;"""
     language_share: float = 0.4
-    """...making up this share of its words; or as "other" when less than this share of its words
-    are English or the knowledge base's own."""
+    """or as "other" when less than this share of its longer words are English or the knowledge
+    base's own."""
 
     follow_up_max_words: int = 7
     """In a conversation, a message this short may be a follow-up that keeps the last subject."""

@@ -205,13 +205,15 @@ class Reader:
             return "en"
         for language, markers in self.analyzer.vocabulary.languages.items():
             found = sum(w in markers for w in words)
-            if found >= self.policy.language_min_markers and found >= self.policy.language_share * len(words):
+            if found >= self.policy.language_min_markers and found >= self.policy.language_marker_share * len(words):
                 return language
         # Short words say little: many are English and other languages alike ("me", "va", "la").
         longer = [w for w in words if len(w) > 2]
         if len(longer) >= self.policy.language_min_markers + 1:
             english = english_words()
-            known = sum(self.analyzer.knows(w) or w in english for w in longer)
+            foreign = frozenset().union(*self.analyzer.vocabulary.languages.values())
+            # Words of the Spanish replies are known to the knowledge base, but they are not English.
+            known = sum((self.analyzer.knows(w) or w in english) and w not in foreign for w in longer)
             if known < self.policy.language_share * len(longer):
                 return "other"
         return "en"
