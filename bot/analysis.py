@@ -72,6 +72,8 @@ _CONFUSABLES = str.maketrans({
 })
 # Digits typed for letters ("bl00d", "c4nt", "d1e"); 1 may be i or l.
 _DIGIT_LETTERS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"}
+_DIGITS_AS_I = str.maketrans("0134578", "oieastb")
+_DIGITS_AS_L = str.maketrans("0134578", "oleastb")
 _RUN = re.compile(r"(.)\1+")
 _LONG_RUN = re.compile(r"(.)\1\1")
 _END_RUN = re.compile(r"(.)\1$")
@@ -116,8 +118,8 @@ class Analyzer:
 
         known = Counter(known_words)
         known.update(vocabulary.words())
-        for meant in self._misspellings.values():
-            known.update(meant)
+        for meant_words in self._misspellings.values():
+            known.update(meant_words)
         for concept in lexicon.concepts.values():
             for term in concept.terms:
                 known.update(normalised_words(term))
@@ -234,8 +236,7 @@ class Analyzer:
         plain = word.translate(_CONFUSABLES)
         readings = [plain]
         if any(ch.isdigit() for ch in plain) and any(ch.isalpha() for ch in plain):
-            readings = [plain.translate(str.maketrans(_DIGIT_LETTERS)),
-                        plain.translate(str.maketrans({**_DIGIT_LETTERS, "1": "l"}))]
+            readings = [plain.translate(_DIGITS_AS_I), plain.translate(_DIGITS_AS_L)]
         out: list[str] = []
         for reading in readings:
             if reading != word:

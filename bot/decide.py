@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from .likelihood import Opinion
-from .model import Intent, Match, Reply, Suggestion
+from .model import Intent, Match, Reply, ReplyKind, Suggestion
 from .policy import Policy
 from .reading import Reading
 from .settings import Settings
@@ -49,7 +49,7 @@ def options_text(suggestions: Sequence[Suggestion]) -> str:
 def answer(intent: Intent, confidence: float, matches: Sequence[Match] = (), question: str = "",
            notice: str | None = None, reason: str = "", *, question_type: str | None = None) -> Reply:
     """The reply that gives an intent's curated answer (worded for the kind of question)."""
-    kind = "emergency" if intent.type == "red_flag" else "answer"
+    kind: ReplyKind = "emergency" if intent.type == "red_flag" else "answer"
     return Reply(kind=kind, text=intent.answer_to(question_type), intent=intent.id, confidence=confidence,
                  sources=intent.sources, matches=tuple(matches), notice=notice, question=question,
                  reason=reason, question_type=question_type)

@@ -192,7 +192,7 @@ def _all_of(values: Iterable[object], kind: type) -> bool:
 def _weights(values: list[object]) -> bool:
     """Finite floats, none negative (a negative weight could make a divisor zero). fsum is NaN
     or infinite if any value is."""
-    return _all_of(values, float) and (not values or (min(values) >= 0.0  # type: ignore[type-var]
+    return _all_of(values, float) and (not values or (min(values) >= 0.0  # type: ignore[type-var, operator]
                                                       and math.isfinite(math.fsum(values))))  # type: ignore[arg-type]
 
 

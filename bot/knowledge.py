@@ -275,9 +275,9 @@ class _Reader:
         if intent_type == "red_flag" and isinstance(first_action, str) and "\n" in first_action.strip():
             fail("`first_action` must be one line: the reply's first line says what to do now", "first_action")
 
-        if len(self.problems) > before or intent_id is None:
+        if len(self.problems) > before or intent_id is None or not isinstance(answer, str):
             return None
-        if not question:
+        if not isinstance(question, str) or not question:
             # Without a canonical question, suggestions show the first pattern, as a question.
             question = patterns[0][:1].upper() + patterns[0][1:].rstrip("?") + "?"
         return Intent(
@@ -671,11 +671,11 @@ class _Reader:
         for question_type in self.personal.question_types:
             if question_type not in types:
                 self.problem(f"personal: {question_type!r} is not a lexicon question type", Path(self.personal.path))
-        for concept in self.lexicon.concepts.values():
-            for broader in concept.broader:
+        for entry in self.lexicon.concepts.values():
+            for broader in entry.broader:
                 if broader not in self.lexicon.concepts:
-                    self.problem(f"concept {concept.id!r}: broader concept {broader!r} does not exist",
-                                 Path(concept.path), concept.line)
+                    self.problem(f"concept {entry.id!r}: broader concept {broader!r} does not exist",
+                                 Path(entry.path), entry.line)
         if not intents and not self.problems:
             self.problem("the knowledge base has no intents", root)
         kb = KnowledgeBase(root=root, files=files, intents=tuple(intents), vocabulary=self.vocabulary,

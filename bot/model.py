@@ -104,7 +104,12 @@ class Reply:
     in 0..1; ``text`` is what to show; ``suggestions`` are numbered options (after a clarify or
     fallback, a personal question, or a second question in one message); ``sources`` are the
     answer's references; ``matches`` are the top candidates, best first, with the pattern, file
-    and line that matched.
+    and line that matched; ``notice`` is a short note to show before the reply ("Your message was
+    long..."), or None; ``question`` is the message as the bot read it; ``reason`` says why an
+    answer was given despite a low score or a close runner-up; ``red_flags`` lists, for an
+    emergency, every category the message set off, most urgent first; ``focus`` are the lexicon
+    concepts the message was read as being about and ``question_type`` the kind of question it
+    asks; ``related`` are an answer's "You might also ask" questions.
 
     >>> Reply(kind="answer", text="...", intent="what_is_recurrence").kind
     'answer'

@@ -150,7 +150,7 @@ def _too_deep_at(text: str) -> int | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return event.start_mark.line + 1
+                    return event.start_mark.line + 1 if event.start_mark is not None else None
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -185,6 +185,7 @@ class _Builder:
             return self._mapping(node, depth)
         if isinstance(node, SequenceNode):
             return self._sequence(node, depth)
+        assert isinstance(node, ScalarNode)
         return self._scalar(node)
 
     def _mapping(self, node: MappingNode, depth: int) -> LocatedDict:

@@ -5,14 +5,10 @@ from __future__ import annotations
 import dataclasses
 import pydoc
 
-import pytest
 
 from bot import Reply
 
 
-@pytest.mark.xfail(reason="bot/model.py documents notice, question, reason, red_flags, focus, question_type "
-                          "and related as attribute docstrings, which help() does not show; remove this "
-                          "marker once the class docstring names them", strict=False)
 def test_help_of_reply_explains_every_field() -> None:
     shown = pydoc.render_doc(Reply, renderer=pydoc.plaintext)
     described = shown.split("Methods defined here", 1)[0].split("\n |  \n", 1)[1]  # after the signature
