@@ -75,6 +75,11 @@ def decide(reading: Reading, intents: Mapping[str, Intent], settings: Settings, 
         declined = bool(r.matches) and intents[r.matches[0].intent].type == "out_of_scope"
         if personal is not None and reply.kind != "answer" and not declined:
             reply = _rule_reply(r, personal, "(a question about one's own case)", 0, intents, settings, policy, notice)
+        elif reply.kind == "answer" and reply.intent is not None and reply.intent == r.personal_intent:
+            # Matched by its patterns: it offers the general answers too, as when a rule sends it.
+            reply = replace(_rule_reply(r, intents[reply.intent], reply.matches[0].pattern, reply.matches[0].line,
+                                        intents, settings, policy, notice), confidence=reply.confidence,
+                            matches=reply.matches, reason=reply.reason)
     if reply.kind == "answer":
         reply = _with_more(reply, r, intents, settings)
     return replace(reply, focus=r.focus, question_type=r.question_type)

@@ -76,6 +76,8 @@ class Reading:
     personal: str | None = None
     """The intent for personal questions, when the message is about one person's own case and
     asks for a judgement (see model.PersonalRules)..."""
+    personal_intent: str | None = None
+    """The knowledge base's intent for personal questions, whether or not this message is one."""
     personal_certain: bool = False
     """...and whether its question type alone makes it personal (their own result, prognosis,
     medicine), rather than only when no answer is confident."""
@@ -163,6 +165,7 @@ class Reader:
         personal, certain = self._personal(whole, analysis.question_type, on_topic)
         return Reading(**{**base.__dict__, "rule": rule, "matches": matches, "also": also, "ask_agrees": ask_agrees,
                           "personal": personal, "personal_certain": certain,
+                          "personal_intent": self.personal.intent or None,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading})
 
     def _personal(self, whole: Analysis, question_type: str | None, on_topic: bool) -> tuple[str | None, bool]:

@@ -1,0 +1,155 @@
+"""How the engine reads what real people write: what a message is about, what it asks, its story
+and its question, and what to do when it is about one person's own case."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import Bot
+
+
+@pytest.mark.parametrize("message, concept", [
+    ("what are the side effects of arimidex?", "hormone_therapy"),   # a brand name no pattern uses
+    ("is keytruda a kind of chemo?", "immunotherapy"),
+    ("I have otalgia on the left since my radiotherapy", "ear_pain"),  # clinical word
+    ("my ear hurts since the radiotherapy", "ear_pain"),               # lay words for the same
+    ("cervical lymphadenopathy two years after treatment", "swollen_lymph_nodes"),
+    ("NSCLC came back after my lobectomy", "lung_cancer"),
+    ("my dad has odynophagia after his treatment for throat cancer", "trouble_swallowing"),
+])
+def test_what_a_message_is_about_is_recognised_in_lay_and_clinical_words(shipped_bot: Bot, message: str,
+                                                                         concept: str) -> None:
+    assert concept in shipped_bot.read(message).focus
+
+
+@pytest.mark.parametrize("message, question_type", [
+    ("what are the side effects of letrozole?", "side_effects"),
+    ("how long have I got now it is back?", "prognosis"),
+    ("can recurrent bowel cancer be cured?", "cure"),
+    ("what signs should I look out for after my mastectomy?", "signs"),
+    ("can I stop my tamoxifen for a few weeks?", "medicine_change"),
+    ("what is immunotherapy?", "what_is"),
+])
+def test_what_a_message_asks_is_recognised(shipped_bot: Bot, message: str, question_type: str) -> None:
+    assert shipped_bot.read(message).question_type == question_type
+
+
+def test_an_unseen_drug_name_reaches_the_answer_about_its_kind_of_treatment(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("what are the side effects of arimidex?")
+    assert reply.intent == "breast_hormone_therapy"
+    assert "hormone_therapy" in reply.focus and reply.question_type == "side_effects"
+
+
+def test_a_message_about_another_illness_is_declined_without_options(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("my gout has flared up again in my big toe, what helps with the pain?")
+    assert reply.kind == "fallback"
+    assert reply.suggestions == ()
+
+
+def test_a_message_about_cancer_care_that_is_not_answered_offers_its_best_topics(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("my mum finished her treatment last spring and the nurse keeps mentioning "
+                            "something about bones, the whole thing is a blur, what was that about")
+    if reply.kind != "answer":
+        assert 2 <= len(reply.suggestions) <= 3
+
+
+def test_a_leading_filler_never_changes_the_reading(shipped_bot: Bot) -> None:
+    plain = shipped_bot.ask("what tests check for recurrence?")
+    for filler in ("ok.", "so", "right,", "Thanks. Another question:", "hi there,"):
+        reply = shipped_bot.ask(f"{filler} what tests check for recurrence?")
+        assert (reply.kind, reply.intent) == (plain.kind, plain.intent), filler
+
+
+def test_a_story_with_its_question_at_the_end_is_answered_by_the_question(shipped_bot: Bot) -> None:
+    story = ("My sister is 39 and she was told two days ago that her cancer has come back in the lymph nodes, "
+             "three years after her surgery and chemotherapy. She has two small children and her husband "
+             "works away a lot, so we are all trying to help. Everyone in the family is asking different "
+             "things and nobody really knows what to think. ")
+    reply = shipped_bot.ask(story + "Can cancer that has come back still be treated, or even cured?")
+    assert reply.intent == "recurrence_curable"
+
+
+def test_a_very_long_message_keeps_its_question_at_the_end(shipped_bot: Bot) -> None:
+    story = "We have had a long year with the hospital, the scans and the waiting. " * 60  # about 4 KB
+    reply = shipped_bot.ask(story + "What is immunotherapy and how is it used when cancer comes back?")
+    assert len(story) > 3700
+    assert reply.intent == "immunotherapy"
+    assert reply.notice is not None  # it says it read the beginning and the end
+
+
+def test_a_second_question_is_offered_as_a_numbered_option(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    reply = conversation.ask("what is palliative care? and can I say no to more chemo?")
+    assert reply.intent == "palliative_care"
+    assert [s.intent for s in reply.suggestions] == ["declining_treatment"]
+    assert "You also asked" in reply.text
+    assert conversation.ask("1").intent == "declining_treatment"
+
+
+def test_a_prognosis_question_about_ones_own_case_gets_words_about_prognosis(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("my dad's lung cancer is back and has spread. how long does he have left?")
+    assert reply.intent == "personal_advice"
+    text = reply.text.lower()
+    assert "pharmacist" not in text and "dose" not in text
+    assert "care team" in text
+
+
+def test_a_question_about_ones_own_result_offers_the_general_answers(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("My husband's PSA went from 0.1 to 0.4 since his prostatectomy. What does that "
+                            "mean for him?")
+    assert reply.intent == "personal_advice"
+    assert "prostate_psa_rising" in [s.intent for s in reply.suggestions]
+
+
+def test_a_personal_story_that_asks_for_a_judgement_gets_the_personal_reply(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("My grandfather is 86 and his PSA test value is 0.43 after his prostate cancer "
+                            "treatment. Is this value normal for his health or harmful?")
+    assert reply.intent == "personal_advice"
+
+
+def test_a_general_question_about_a_result_is_not_taken_as_personal(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("my CEA went up a bit, what does a rising marker usually mean")
+    assert reply.intent == "tumor_markers"
+
+
+def test_never_having_had_cancer_is_not_ones_own_case(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("My husband has never had cancer. At what age should he get a PSA screening test?")
+    assert reply.intent != "personal_advice"
+
+
+def test_an_earlier_subject_only_breaks_ties_and_fades(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    conversation.ask("why did my lung cancer come back?")
+    conversation.ask("what is adjuvant therapy?")
+    conversation.ask("is it normal to be afraid it will come back?")
+    assert conversation.ask("scared about scans").intent == "scan_anxiety"
+
+
+def test_a_short_follow_up_keeps_the_subject(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    conversation.ask("how is lung cancer followed up after surgery?")
+    reply = conversation.ask("and what should we watch out for now?")
+    assert reply.intent == "lung_recurrence_signs"
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("i cant breathhh", "i can not breath"),
+    ("i can t breathe", "i can not breathe"),
+    ("icantbreathe", "i can not breathe"),
+    ("b-r-e-a-t-h-e", "breathe"),
+    ("c4nt br34the", "can not breathe"),
+    ("bl00d everywhere", "blood everywhere"),
+    ("i w4nt to d1e", "i want to die"),
+    ("i want to diee", "i want to die"),
+    ("\u0441hest \u0440ain", "chest pain"),           # Cyrillic letters that look Latin
+    ("brea\u200bthe", "breathe"),                      # a zero-width space inside a word
+    ("killmyself", "kill myself"),
+    ("whatisimmunotherapy", "what is immunotherapy"),
+])
+def test_the_way_distressed_people_type_is_read_as_they_meant_it(shipped_bot: Bot, typed: str, read: str) -> None:
+    assert " ".join(shipped_bot.analyzer.analyse(typed).words) == read
+
+
+@pytest.mark.parametrize("word", ["teen", "ourense", "vitamin d", "religious"])
+def test_ordinary_words_are_left_as_they_are(shipped_bot: Bot, word: str) -> None:
+    assert " ".join(shipped_bot.analyzer.analyse(word).words) == word
