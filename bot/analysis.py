@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .lexicon import MATCHED_KINDS, Lexicon
 from .model import Intent
+from .normalise import expands
 from .normalise import words as normalised_words
 from .spelling import SpellingCorrector
 from .stemmer import stem
@@ -244,12 +245,16 @@ class Analyzer:
             if _LONG_RUN.search(reading):
                 out.append(_RUN.sub(r"\1\1", reading))
                 out.append(_RUN.sub(r"\1", reading))
-            elif _END_RUN.search(reading):  # "diee", "helpp": a key held at the end of a word
-                out.append(reading[:-1])
+            elif _END_RUN.search(reading) and reading not in english_words():
+                out.append(reading[:-1])  # "diee", "helpp": a key held at the end; never "loss"
         return list(dict.fromkeys(out))
 
     def _known_words(self, text: str) -> tuple[str, ...] | None:
         """The normalised words of ``text`` ("cant" -> can not) if the knowledge base knows them all."""
+        if text in self._known:
+            return (text,)
+        if text.isalpha() and not expands(text):
+            return None
         found = tuple(normalised_words(text))
         return found if found and all(w in self._known for w in found) else None
 

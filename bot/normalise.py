@@ -86,6 +86,15 @@ def _expand(word: str) -> str:
     return word
 
 
+def expands(word: str) -> bool:
+    """Whether a lower-case word typed without its apostrophe stands for more than one word.
+
+    >>> expands("cant"), expands("chemo")
+    (True, False)
+    """
+    return word in _CONTRACTIONS and _CONTRACTIONS[word] != word
+
+
 def words(text: str) -> list[str]:
     """Split text into normalised words.
 
