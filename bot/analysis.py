@@ -128,7 +128,8 @@ class Analyzer:
         for typed in self._misspellings:
             known.pop(typed, None)
         self._known = frozenset(known)
-        self._protected = frozenset(protected)
+        # By stem, as triggers match: "ached" is protected because a trigger says "ache".
+        self._protected = frozenset(stem(w) for w in protected)
         self.speller = SpellingCorrector(known)
         self._mend = lru_cache(maxsize=8192)(self._mend_word)
 
@@ -168,7 +169,7 @@ class Analyzer:
                 continue
             mended = self._mend(word)
             if mended is not None:
-                out.append((word, mended, mended))
+                out.append((word, mended, self._seen(word, mended)))
                 continue
             corrected = self.speller.correct(word)
             if corrected == word:
@@ -177,11 +178,16 @@ class Analyzer:
                 if split is not None:
                     out.append((word, split, split))
                     continue
-            safe = corrected
-            if corrected != word and corrected in self._protected and word in english_words():
-                safe = word  # a real word that happens to be near an alarming one
-            out.append((word, (corrected,), (safe,)))
+            out.append((word, (corrected,), self._seen(word, (corrected,))))
         return out
+
+    def _seen(self, word: str, meant: tuple[str, ...]) -> tuple[str, ...]:
+        """What red flags see of a typed word: what it was read as, unless it is a real English
+        word that reading turned into an alarming one ("religious" is not "delirious")."""
+        if meant == (word,) or word not in english_words():
+            return meant
+        alarming = {stem(w) for w in meant} & self._protected
+        return (word,) if alarming - {stem(word)} else meant
 
     def _rejoin(self, raw: list[str]) -> list[str]:
         """Put back together what typing split: letters spaced or dotted out ("b r e a t h e"),

@@ -19,7 +19,7 @@ from .knowledge import KnowledgeBase, load_knowledge_base
 from .likelihood import Likelihood
 from .matcher import Matcher, Tuning
 from .model import Intent, Match, Reply
-from .normalise import words
+from .normalise import expands, words
 from .policy import Policy
 from .reading import Reader, Reading
 from .safety import RedFlag, RedFlagScreen
@@ -51,7 +51,7 @@ class _Index:
         # (otherwise "fewer" would be corrected to the red-flag word "fever"). Answers count too,
         # read as questions are (accents and all: "cómo" is one word, not "c" and "mo").
         known = [w for i in knowledge.intents for text in (*i.patterns, i.question) for w in words(text)]
-        known += [w for i in knowledge.intents for w in _LETTERS.findall(i.answer.lower())]
+        known += [w for i in knowledge.intents for w in _answer_words(i.answer)]
         alarming = screen.words()
         personal = knowledge.personal
         rule_texts = [*personal.own_case, *personal.judgement,
@@ -62,8 +62,17 @@ class _Index:
         return cls(screen, rules, analyzer, cached_matcher(knowledge, analyzer, tuning))
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-"""Runs of letters of any alphabet: an answer's plain words ("cómo" is one word, not two)."""
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
+
+
+def _answer_words(answer: str) -> list[str]:
+    """An answer's plain words, read as a question would be ("can't" is "can not", "cómo" is
+    "como")."""
+    if not answer.isascii():
+        return [w for w in words(answer) if w.isalpha()]
+    # Most answers: a third of the time words() takes over the whole text, the same words.
+    found = _ASCII_WORD.findall(answer.lower())
+    return [w for word in found for w in (words(word) if "'" in word or expands(word) else (word,))]
 
 
 @contextmanager

@@ -14,6 +14,9 @@ import pytest
 from bot import Bot
 from bot.evaluate import read_labelled
 from bot.lint import readable_text
+from bot.normalise import words
+from bot.stemmer import stem
+from bot.wordlist import english_words
 
 QUESTIONS = Path(__file__).parent / "data" / "questions"
 
@@ -273,6 +276,24 @@ def test_every_crisis_line_of_stress_set_12_gets_the_crisis_reply(shipped_bot: B
 ])
 def test_the_reviews_false_alarms_stay_quiet(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.ask(message).kind != "emergency"
+
+
+@pytest.mark.slow  # every one of 117,000 English words
+def test_the_corrector_never_turns_a_real_word_into_a_red_flag_word(shipped_bot: Bot) -> None:
+    """A red flag fires on what was typed, or on a curated misspelling of a red-flag word, never
+    on a different real word that spelling correction or mended typing turned into one."""
+    analyzer = shipped_bot.analyzer
+    alarming = {stem(w) for w in shipped_bot.red_flags.words()}
+    curated = set(analyzer.vocabulary.misspellings)
+    knowledge_base_words = {w for i in shipped_bot.intents for text in (i.question, *i.patterns, i.answer)
+                            for w in words(text)}
+    created = {}
+    for word in sorted((english_words() | knowledge_base_words) - curated):
+        typed = {stem(w) for w in words(word)}
+        seen = set(analyzer.analyse(word).safety_stems)
+        if (seen - typed) & alarming:
+            created[word] = sorted(seen)
+    assert created == {}
 
 
 LOOK_ALIKES = [
