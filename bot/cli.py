@@ -120,7 +120,7 @@ def _chat_options(group: argparse._ActionsContainer, suppress: bool = False) -> 
                        help="keep the chat's input history in FILE (created private, mode 0600); "
                             "by default history is kept in memory only")
     group.add_argument("--json", dest="chat_json", action="store_true", default=default or False,
-                       help="with piped input: one JSON reply per line")
+                       help="with piped input: one JSON reply per line (before `ask` or `eval`: as their --json)")
     group.add_argument("--log-misses", metavar="FILE", type=Path, default=default,
                        help="append questions the bot could not answer to FILE (JSON lines, mode "
                             "0600) for curators; off by default because questions are health information")
@@ -176,7 +176,7 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
         return run_check(folder, strict=args.strict, policy=args.policy, locale=args.locale, out=stdout,
                          progress=_progress(stderr))
     if command == "ask":
-        return _ask(_load(args, args.threshold), " ".join(args.question), as_json=args.json, out=stdout)
+        return _ask(_load(args, args.threshold), " ".join(args.question), as_json=args.json or args.chat_json, out=stdout)
     if command == "test":
         from .conversation_tests import run_tests
 
@@ -184,7 +184,7 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
     if command == "eval":
         from .evaluate import run_eval
 
-        return run_eval(_load(args), args.file, as_json=args.json, threshold=args.threshold,
+        return run_eval(_load(args), args.file, as_json=args.json or args.chat_json, threshold=args.threshold,
                         sweep=args.sweep, min_accuracy=args.min_accuracy, failures=args.failures,
                         out=stdout)
     from .repl import run_chat

@@ -27,7 +27,7 @@ Every sentence the bot says of its own comes from the knowledge base's settings 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 from .likelihood import Opinion
@@ -55,8 +55,10 @@ def answer(intent: Intent, confidence: float, matches: Sequence[Match] = (), que
                  reason=reason, question_type=question_type)
 
 
-def decide(reading: Reading, intents: Mapping[str, Intent], settings: Settings, policy: Policy) -> Reply:
-    """Choose the reply for a reading."""
+def decide(reading: Reading, intents: Mapping[str, Intent], settings: Settings, policy: Policy, *,
+           feelings_answered_by: Collection[str] = ()) -> Reply:
+    """Choose the reply for a reading. ``feelings_answered_by``: the intents whose answers already
+    speak to how a writer feels (PersonalRules.feelings_answered_by)."""
     r = reading
     alarm = r.alarm
     if alarm.fired:
@@ -82,7 +84,18 @@ def decide(reading: Reading, intents: Mapping[str, Intent], settings: Settings, 
                             matches=reply.matches, reason=reply.reason)
     if reply.kind == "answer":
         reply = _with_more(reply, r, intents, settings)
+    if r.feeling and _acknowledges_nothing(reply, intents, feelings_answered_by):
+        reply = replace(reply, text=f"{settings.message('feelings')}\n\n{reply.text}")
     return replace(reply, focus=r.focus, question_type=r.question_type)
+
+
+def _acknowledges_nothing(reply: Reply, intents: Mapping[str, Intent], answered_by: Collection[str]) -> bool:
+    """Whether a reply to someone who says how they feel leaves the feeling unanswered: every
+    reply but an answer about feelings, or one of the conversation's own (a thank-you)."""
+    intent = intents.get(reply.intent or "")
+    if intent is None:
+        return bool(reply.text)
+    return intent.type not in ("conversation", "red_flag") and intent.id not in answered_by
 
 
 # -- red flags ---------------------------------------------------------------------------------

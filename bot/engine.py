@@ -294,7 +294,8 @@ class Bot:
 
     def reply(self, reading: Reading, policy: Policy | None = None) -> Reply:
         """The reply for a reading, under this bot's policy or another one."""
-        return decide(reading, self._by_id, self.settings, policy or self.policy)
+        return decide(reading, self._by_id, self.settings, policy or self.policy,
+                      feelings_answered_by=self.knowledge.personal.feelings_answered_by)
 
     def ask(self, question: str) -> Reply:
         """Answer one message, with no memory of earlier ones. Never raises for any text;

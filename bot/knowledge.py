@@ -33,7 +33,8 @@ INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "t
                "language", "requires_topic")
 RED_FLAG_KEYS = ("urgency", "first_action", "asking", "requires_topic")
 SAFETY_KEYS = ("asking", "now", "help_coming")
-PERSONAL_KEYS = ("intent", "about", "own_case", "judgement", "question_types", "exceptions", "general")
+PERSONAL_KEYS = ("intent", "about", "own_case", "judgement", "question_types", "exceptions", "general",
+                 "feelings", "feelings_answered_by")
 LEXICON_KEYS = ("source", "concepts", "question_types")
 VOCABULARY_KEYS = ("synonyms", "misspellings", "words", "context", "topic", "fillers", "languages")
 SOURCE_KEYS = ("url", "title", "accessed")
@@ -605,9 +606,10 @@ class _Reader:
                 rules = []
             lists[key] = tuple(r.strip() for r in rules)
             lines.append((key, tuple(getattr(rules, "item_lines", ()))))
-        self.personal = PersonalRules(intent, lists["about"], lists["own_case"], lists["judgement"],
-                                      lists["question_types"], lists["exceptions"], lists["general"], str(path),
-                                      tuple(lines))
+        self.personal = PersonalRules(
+            intent, about=lists["about"], own_case=lists["own_case"], judgement=lists["judgement"],
+            question_types=lists["question_types"], exceptions=lists["exceptions"], general=lists["general"],
+            feelings=lists["feelings"], feelings_answered_by=lists["feelings_answered_by"], path=str(path), lines=tuple(lines))
 
     def read_safety(self, data: Any, path: Path, line: int) -> None:
         if self.safety.path:
@@ -665,6 +667,10 @@ class _Reader:
         if self.personal.intent and self.personal.intent not in seen:
             self.problem(f"personal: intent {self.personal.intent!r} does not exist", Path(self.personal.path))
         types = {t.id for t in self.lexicon.question_types}
+        for answered_by in self.personal.feelings_answered_by:
+            if answered_by not in seen:
+                self.problem(f"personal: feelings_answered_by intent {answered_by!r} does not exist",
+                             Path(self.personal.path))
         for concept in self.personal.about:
             if concept not in self.lexicon.concepts:
                 self.problem(f"personal: {concept!r} is not a lexicon concept", Path(self.personal.path))

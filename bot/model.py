@@ -206,5 +206,11 @@ class PersonalRules:
     general: tuple[str, ...] = ()
     """Words that ask in general even about one's own result ("what does a rising marker usually
     mean"): the question is then personal only when nothing else answers it."""
+    feelings: tuple[str, ...] = ()
+    """The writer says how they (or their person) feel: "I'm so scared", "we are devastated". A
+    reply that is not already about those feelings starts with the ``feelings`` message."""
+    feelings_answered_by: tuple[str, ...] = ()
+    """Intents whose answers already speak to feelings (fear, low mood, grief): they need no
+    acknowledgement first."""
     path: str = ""
     lines: tuple[tuple[str, tuple[int, ...]], ...] = ()

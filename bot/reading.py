@@ -85,6 +85,8 @@ class Reading:
     """The best intents for the ask, best first."""
     also: tuple[Match, ...] = ()
     """For each further question, its best match if it is a different, confident answer."""
+    feeling: bool = False
+    """The writer says how they or their person feel ("I'm so scared"): see PersonalRules.feelings."""
     ask_agrees: bool = True
     """The question sentence, read alone, points to the same best answer as the whole message
     (always true for a message that is all question)."""
@@ -114,6 +116,7 @@ class Reader:
         self._own_case = _detector("own_case", personal.own_case, personal)
         self._judgement = _detector("judgement", personal.judgement, personal)
         self._general = _detector("general", personal.general, personal)
+        self._feelings = _detector("feelings", personal.feelings, personal)
         self.screen = screen
         self.rules = rules
         self.matcher = matcher
@@ -165,6 +168,7 @@ class Reader:
         personal, certain = self._personal(whole, analysis.question_type, on_topic)
         return Reading(**{**base.__dict__, "rule": rule, "matches": matches, "also": also, "ask_agrees": ask_agrees,
                           "personal": personal, "personal_certain": certain,
+                          "feeling": bool(self._feelings and self._feelings.detect(whole.stems)),
                           "personal_intent": self.personal.intent or None,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading})
 

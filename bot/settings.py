@@ -53,6 +53,7 @@ DEFAULT_MESSAGES: Mapping[str, str] = MappingProxyType({
     "also_asked_end": "Type 1 to read that answer too.",
     "related_end": "Type a number to read one.",
     "help_coming": "I'm glad help is on the way.",
+    "feelings": "I'm sorry you're going through this.",
     "not_english": "I only understand English. If this is an emergency, call {emergency_number} now.",
     "emergency_several": "",
 })

@@ -32,6 +32,11 @@ def test_ask_json_answers_the_lung_question() -> None:
     assert set(data) >= {"intent", "kind", "confidence", "text", "suggestions", "sources"}
 
 
+def test_json_before_the_command_works_as_after_it() -> None:
+    _, out, _ = run("--json", "ask", "why did my lung cancer come back?")
+    assert json.loads(out)["intent"] == "lung_recurrence_after_surgery"
+
+
 def test_ask_chest_pain_is_an_emergency() -> None:
     _, out, _ = run("ask", "--json", "I'm having chest pain right now")
     assert json.loads(out)["kind"] == "emergency"

@@ -3,6 +3,8 @@ and its question, and what to do when it is about one person's own case."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot import Bot
@@ -115,6 +117,33 @@ def test_a_general_question_about_a_result_is_not_taken_as_personal(shipped_bot:
 def test_never_having_had_cancer_is_not_ones_own_case(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("My husband has never had cancer. At what age should he get a PSA screening test?")
     assert reply.intent != "personal_advice"
+
+
+def test_fear_told_with_a_question_is_acknowledged_before_the_answer(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("hello. my throat cancer is back and im so scared. can it come back again?")
+    feelings = shipped_bot.knowledge.settings.messages["feelings"]
+    assert reply.kind == "answer"
+    assert reply.text.startswith(feelings + "\n\n")
+
+
+def test_an_answer_that_is_about_feelings_is_not_prefixed_again(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("I'm so scared it will come back, is that normal?")
+    assert reply.intent == "fear_of_recurrence"
+    assert not reply.text.startswith(shipped_bot.knowledge.settings.messages["feelings"])
+
+
+@pytest.mark.parametrize("message", [
+    "his blood pressure is very low, what does that mean?",
+    "what are the side effects of letrozole?",
+    "is it normal to feel anxious before a scan?",
+])
+def test_words_about_numbers_or_questions_about_feelings_are_not_taken_as_distress(shipped_bot: Bot,
+                                                                                  message: str) -> None:
+    assert not shipped_bot.ask(message).text.startswith(shipped_bot.knowledge.settings.messages["feelings"])
+
+
+def test_a_knowledge_base_without_feelings_rules_never_adds_the_acknowledgement(small_kb: Path) -> None:
+    assert not Bot.load(small_kb).read("I am so scared, how do I water tomatoes?").feeling
 
 
 def test_an_earlier_subject_only_breaks_ties_and_fades(shipped_bot: Bot) -> None:
