@@ -49,6 +49,11 @@ _NUMBER_WORDS = {w: n for n, words in enumerate(
     [("one", "first", "1st"), ("two", "second", "2nd"), ("three", "third", "3rd"), ("four", "fourth", "4th"),
      ("five", "fifth", "5th"), ("six", "sixth", "6th"), ("seven", "seventh", "7th"),
      ("eight", "eighth", "8th"), ("nine", "ninth", "9th"), ("ten", "tenth", "10th")], 1) for w in words}
+# The words of a message that only names a new subject and asks the last question again about
+# it: "what about lung cancer?", "is it the same for lung?", "and for breast?".
+_RE_ASK_WORDS = {"what", "whats", "about", "how", "and", "is", "it", "that", "this", "the", "same", "for", "with",
+                 "in", "of", "too", "also", "then", "so", "cancer", "cancers", "tumour", "tumor", "one", "ones", "a",
+                 "an", "if", "i", "had", "have", "has", "my", "his", "her", "does", "do", "work", "go", "true"}
 _CHOICE = re.compile(r"^(?:(?:i want|i mean|i meant|give me|show me|read|please|the|option|number|no|#)\s+)*"
                      r"(\d{1,2}|[a-z]+|last)(?:\s+(?:one|please|question|option))*$")
 
@@ -105,8 +110,8 @@ class Conversation:
         if self._subject and not exact and reading.rule is None and self._is_follow_up(reading):
             contextual = self._with_subject(message, reading)
             if contextual is not None:
-                candidate, subject = contextual
-                if self._better_with_subject(reply, candidate):
+                candidate, subject, re_ask = contextual
+                if (re_ask and candidate.kind == "answer") or self._better_with_subject(reply, candidate):
                     return replace(candidate, question=message,
                                    notice=_join(reply.notice, self.bot.message("subject_notice", subject=subject)))
         if reply.kind != "answer" and self._last_answer is not None and self._is_follow_up(reading):
@@ -137,19 +142,21 @@ class Conversation:
     def _about_subject(self, intent_id: str | None) -> bool:
         return bool(intent_id) and bool(self.bot.subjects(intent_id or "") & set(self._subject))
 
-    def _with_subject(self, message: str, reading: Reading) -> tuple[Reply, str] | None:
-        """The reply to a follow-up read with the conversation's subject, and that subject in the
-        person's words. A new subject in a short message ("what about breast cancer?") asks the
-        last question again about it."""
+    def _with_subject(self, message: str, reading: Reading) -> tuple[Reply, str, bool] | None:
+        """The reply to a follow-up read with the conversation's subject, that subject in the
+        person's words, and whether the message only re-asks. A new subject in a short message
+        ("what about breast cancer?") asks the last question again about it; when the message
+        says nothing else ("is it the same for lung?"), that re-asked answer is the one meant."""
         subjects, named = self.bot.subjects_named(message)
         if not subjects:
             rewritten = self.bot.read(message, context=self._subject_words)
             return self.bot.reply(replace(rewritten, words=reading.words, on_topic=reading.on_topic)), \
-                self._subject_words
+                self._subject_words, False
         if set(subjects) == set(self._subject):
             return None
-        again = self.bot.read(f"{self.bot.without_subjects(self._last_question)} {message}")
-        return self.bot.reply(replace(again, words=reading.words, on_topic=reading.on_topic)), named
+        re_ask = set(normalise(self.bot.without_subjects(message)).split()) <= _RE_ASK_WORDS
+        again = self.bot.read(f"{self.bot.without_subjects(self._last_question)} {named if re_ask else message}")
+        return self.bot.reply(replace(again, words=reading.words, on_topic=reading.on_topic)), named, re_ask
 
     def _choice(self, plain: str) -> Reply | None:
         picked: Suggestion | None = None
@@ -197,6 +204,8 @@ class Conversation:
             # The question named no subject; the answered intent's own question may.
             asked = intent.question
             subjects, named = self.bot.subjects_named(asked)
+            if subjects and set(subjects) == set(self._subject):
+                named = self._subject_words  # the same subject keeps the person's word for it
         if subjects:
             self._subject, self._subject_words, self._subject_age = subjects, named, 0
             self._last_question = asked

@@ -207,6 +207,22 @@ def test_a_follow_up_without_a_subject_gets_the_answer_about_the_conversation_su
     assert follow_up.notice and "throat" in follow_up.notice
 
 
+@pytest.mark.parametrize("follow_up", ["is it the same for lung?", "what about lung cancer?", "and for lung?"])
+def test_naming_only_a_new_subject_asks_the_last_question_again_about_it(shipped_bot: Bot, follow_up: str) -> None:
+    conversation = shipped_bot.conversation()
+    assert conversation.ask("can throat cancer come back?").intent == "head_neck_recurrence"
+    reply = conversation.ask(follow_up)
+    assert reply.intent == "lung_recurrence_after_surgery"
+    assert reply.notice and "lung" in reply.notice
+
+
+def test_the_subject_keeps_the_persons_word_for_it_turn_after_turn(shipped_bot: Bot) -> None:
+    conversation = shipped_bot.conversation()
+    conversation.ask("can throat cancer come back?")
+    notices = [conversation.ask(q).notice for q in ("how is it treated?", "what are the signs?")]
+    assert all(n and "throat" in n and "head and neck" not in n for n in notices)
+
+
 def test_a_vague_follow_up_is_read_with_the_last_question(shipped_bot: Bot) -> None:
     conversation = shipped_bot.conversation()
     assert conversation.ask("what is a clinical trial?").intent == "clinical_trials"
