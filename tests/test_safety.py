@@ -227,10 +227,11 @@ def caught(bot: Bot, message: str, categories: list[str]) -> bool:
     if reply.kind != "emergency":
         return False
     fired = list(reply.red_flags)
+    english = [c for c in categories if c in SPANISH_OF]  # a label may also name the Spanish reply
     if any(f.endswith("_es") for f in fired) or bot.read(message).language != "en":
-        wanted = list(dict.fromkeys(SPANISH_OF[c] for c in categories))
+        wanted = list(dict.fromkeys(SPANISH_OF[c] for c in english))
         return [f for f in fired if f in wanted] == wanted
-    return [f for f in fired if f in categories] == categories
+    return [f for f in fired if f in english] == english
 
 
 # Stress sets written blind from the brief (see each file's first lines): (urgent messages that
