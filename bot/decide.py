@@ -200,6 +200,10 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
                           question_type=r.question_type)
     if top.confidence >= policy.threshold and not too_short and not r.other_illness:
         close = [m for m in matches if top.confidence - m.confidence < max(policy.margin, 0.1)]
+        if all(intents[m.intent].type == "conversation" for m in close):
+            # "thanks heaps, bye!": asking whether it was thanks or goodbye helps no one.
+            return answer(intents[top.intent], top.confidence, matches, question, notice,
+                          "small talk, where either close answer will do", question_type=r.question_type)
         options = tuple(suggestion(m, intents) for m in close[: policy.max_suggestions])
         if len(options) < 2:
             options = tuple(suggestion(m, intents) for m in matches[:2])

@@ -223,6 +223,11 @@ def test_the_subject_keeps_the_persons_word_for_it_turn_after_turn(shipped_bot: 
     assert all(n and "throat" in n and "head and neck" not in n for n in notices)
 
 
+def test_small_talk_is_answered_not_questioned(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("thanks heaps, bye!")
+    assert reply.kind == "answer" and reply.intent in {"thanks", "goodbye"}
+
+
 def test_a_vague_follow_up_is_read_with_the_last_question(shipped_bot: Bot) -> None:
     conversation = shipped_bot.conversation()
     assert conversation.ask("what is a clinical trial?").intent == "clinical_trials"
