@@ -113,6 +113,7 @@ def test_clinc_part_skips_cleanly_without_data(tmp_path: Path, monkeypatch: pyte
     assert "**Skipped:**" in text and "not measured" in text
 
 
+@pytest.mark.slow
 def test_clinc_protocol_end_to_end_on_tiny_data(tmp_path: Path) -> None:
     pytest.importorskip("numpy", reason="the rapidfuzz baselines use process.cdist, which needs numpy "
                         "(the bench extra)")

@@ -22,6 +22,8 @@ from bot import Bot
 from bot.cli import main
 from bot.repl import run_chat
 
+pytestmark = pytest.mark.slow  # most tests here run the chat as a separate process
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "run_bot.py"
 TIMEOUT = 120  # generous: CI machines are noisy, and nothing here measures time

@@ -99,11 +99,13 @@ def test_check_passes_a_good_knowledge_base(small_kb: Path) -> None:
     assert code == 0, out
 
 
+@pytest.mark.slow
 def test_locale_option_changes_the_emergency_number() -> None:
     _, out, _ = run("--locale", "uk", "ask", "--json", "I can't breathe")
     assert "999" in json.loads(out)["text"]
 
 
+@pytest.mark.slow
 def test_run_bot_py_works_as_a_process() -> None:
     result = subprocess.run(
         [sys.executable, "run_bot.py", "ask", "why did my lung cancer come back?", "--json"],
@@ -120,6 +122,7 @@ def test_python_dash_m_bot_is_the_same_command() -> None:
     assert result.stdout == f"recurrence-faq {__version__}\n"
 
 
+@pytest.mark.slow
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "recurrence-faq"
     if not script.exists():

@@ -39,6 +39,7 @@ def answers(bot: Bot) -> list[tuple[str | None, float]]:
     return [(r.intent, r.confidence) for r in map(bot.ask, QUESTIONS)]
 
 
+@pytest.mark.slow
 def test_a_restored_index_answers_exactly_like_a_fresh_build(cache: Path, monkeypatch) -> None:
     built = Bot.load()
     assert len(saved(cache)) == 1

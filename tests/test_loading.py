@@ -148,6 +148,7 @@ def test_a_vocabulary_list_that_is_not_a_list_of_words_is_reported_with_its_line
         (GOOD_INTENT.count("\n") + 2, f"`{key}` must be a list of texts")]
 
 
+@pytest.mark.slow
 def test_shipped_knowledge_base_is_found_from_any_working_directory(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     assert len(Bot.load().intents) > 50

@@ -16,6 +16,8 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
+pytestmark = pytest.mark.slow  # every test here drives the chat in a pseudo-terminal
+
 from bot import Bot  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,6 +14,7 @@ from textwrap import dedent
 import pytest
 
 pytest_plugins = ["pytester"]
+pytestmark = pytest.mark.slow  # each test here runs a pytest session of its own
 
 CLINIC_INTENTS = """\
 topic: Visiting the clinic

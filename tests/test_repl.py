@@ -312,6 +312,7 @@ def test_blank_lines_are_ignored(bot: Bot) -> None:
     assert "not sure" not in out and "sorry" not in out.lower()
 
 
+@pytest.mark.slow
 def test_long_input_is_cut_with_one_notice(bot: Bot) -> None:
     long = "why did my lung cancer come back " * 200  # about 6,600 characters
     _, out, _ = chat(bot, long + ENTER, "/quit" + ENTER)

@@ -204,6 +204,7 @@ def test_every_red_flag_gets_its_category(shipped_bot: Bot, item) -> None:
     assert reply.intent in item.expected
 
 
+@pytest.mark.slow
 def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
     fired = [(i.question, shipped_bot.red_flag(i.question).trigger) for i in ORDINARY
              if shipped_bot.red_flag(i.question) is not None]
@@ -250,6 +251,7 @@ def test_every_stress_set_has_its_limits() -> None:
     assert sorted(STRESS_LIMITS) == STRESS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", STRESS_LIMITS)
 def test_stress_sets_catch_every_category_and_rarely_fire_on_look_alikes(shipped_bot: Bot, name: str) -> None:
     items = stress_items(name)

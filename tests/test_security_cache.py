@@ -21,6 +21,8 @@ import pytest
 from bot import Bot
 from bot.index_cache import CACHE_ENV
 
+pytestmark = pytest.mark.slow  # every test here starts the bot in a separate process
+
 ROOT = Path(__file__).resolve().parent.parent
 GENEROUS = 120
 """Seconds a subprocess may take before the test calls it a hang (each takes about one)."""

@@ -20,6 +20,7 @@ def found() -> dict:
     return run_worst_case(seconds=0.0, ordinary=50, log=lambda _: None)
 
 
+@pytest.mark.slow
 def test_every_family_is_tried_and_the_slowest_is_a_real_message(found: dict) -> None:
     families = {f["family"] for f in found["per_family"]}
     assert {"junk words of 5 letters", "one-letter typos of knowledge-base words", "trigger words", "numbers",
@@ -30,6 +31,7 @@ def test_every_family_is_tried_and_the_slowest_is_a_real_message(found: dict) ->
     assert worst["seconds"] > 0 and found["ordinary_median"] > 0
 
 
+@pytest.mark.slow
 def test_candidates_and_their_mutations_stay_within_what_the_engine_reads() -> None:
     rng = random.Random(1)
     makers = Families(Bot.load(), rng).generators()
@@ -40,6 +42,7 @@ def test_candidates_and_their_mutations_stay_within_what_the_engine_reads() -> N
             assert len(mutate(text, other, rng)) <= LIMIT
 
 
+@pytest.mark.slow
 def test_the_report_shows_the_slowest_beside_the_median(found: dict, tmp_path) -> None:
     text = report.render({"command": "python benchmarks/run.py --parts worst", "worst": found})
     assert "## 4b. Worst case: the slowest message of at most 2,000 characters" in text
