@@ -48,6 +48,17 @@ def test_a_message_about_another_illness_is_declined_without_options(shipped_bot
     assert reply.suggestions == ()
 
 
+@pytest.mark.parametrize("message, kind, intent", [
+    ("How do I cope with grief after my brother died in a car accident?", "fallback", None),
+    ("where can we get support after our baby was stillborn?", "fallback", None),
+    ("my husband died of cancer last month, how do i cope", "answer", "bereavement"),
+])
+def test_grief_after_a_loss_that_was_not_cancer_is_not_ours(shipped_bot: Bot, message: str, kind: str,
+                                                           intent: str | None) -> None:
+    reply = shipped_bot.ask(message)
+    assert (reply.kind, reply.intent) == (kind, intent)
+
+
 def test_a_message_about_cancer_care_that_is_not_answered_offers_its_best_topics(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("my mum finished her treatment last spring and the nurse keeps mentioning "
                             "something about bones, the whole thing is a blur, what was that about")
