@@ -51,6 +51,7 @@ def test_a_message_about_another_illness_is_declined_without_options(shipped_bot
 @pytest.mark.parametrize("message, kind, intent", [
     ("How do I cope with grief after my brother died in a car accident?", "fallback", None),
     ("where can we get support after our baby was stillborn?", "fallback", None),
+    ("my dad died of a heart attack last month, is it normal to cry every day?", "fallback", None),
     ("my husband died of cancer last month, how do i cope", "answer", "bereavement"),
 ])
 def test_grief_after_a_loss_that_was_not_cancer_is_not_ours(shipped_bot: Bot, message: str, kind: str,
