@@ -290,14 +290,15 @@ def confusable_patterns(bot: "Bot") -> list[Finding]:
         if intent.type not in _MATCHABLE:
             continue
         for pattern, line in _patterns(intent):
-            flag = bot.red_flag(pattern)
+            reading = bot.read(pattern)  # once: the red flag and the trigger both come from it
+            flag = reading.red_flag
             if flag is not None:
                 findings.append(Finding(
                     "warning", f"pattern {pattern!r} of intent {intent.id!r} sets off the red-flag "
                     f"rule {flag.trigger!r} ({shown(flag.intent.path)}:{flag.line}), so it always gets the "
                     f"{flag.intent.id!r} reply: reword or remove it", intent.path, line, intent.id))
                 continue
-            rule = bot.rule(pattern)
+            rule = reading.rule
             if rule is not None and rule.intent.id != intent.id:
                 findings.append(Finding(
                     "warning", f"pattern {pattern!r} of intent {intent.id!r} sets off the trigger "
