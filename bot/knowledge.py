@@ -597,19 +597,12 @@ class _Reader:
             self.problem("`personal` needs `intent:`, the id of the intent that answers personal questions",
                          path, data.line_of("intent"))
             return
-        lists: dict[str, tuple[str, ...]] = {}
-        lines: list[tuple[str, tuple[int, ...]]] = []
-        for key in PERSONAL_KEYS[1:]:
-            rules = data.get(key, [])
-            if not isinstance(rules, list) or not all(isinstance(r, str) and normalise(r) for r in rules):
-                self.problem(f"personal `{key}` must be a list of texts", path, data.line_of(key))
-                rules = []
-            lists[key] = tuple(r.strip() for r in rules)
-            lines.append((key, tuple(getattr(rules, "item_lines", ()))))
+        lists, lines = self._text_lists(data, PERSONAL_KEYS[1:], "personal `{key}` must be a list of texts", path)
         self.personal = PersonalRules(
             intent, about=lists["about"], own_case=lists["own_case"], judgement=lists["judgement"],
             question_types=lists["question_types"], exceptions=lists["exceptions"], general=lists["general"],
-            feelings=lists["feelings"], feelings_answered_by=lists["feelings_answered_by"], path=str(path), lines=tuple(lines))
+            feelings=lists["feelings"], feelings_answered_by=lists["feelings_answered_by"], path=str(path),
+            lines=lines)
 
     def read_safety(self, data: Any, path: Path, line: int) -> None:
         if self.safety.path:
@@ -618,21 +611,28 @@ class _Reader:
         if not isinstance(data, LocatedDict):
             self.problem(f"`safety` must be a mapping with {', '.join(SAFETY_KEYS)}", path, line)
             return
-        lists: dict[str, tuple[str, ...]] = {}
-        lines: list[tuple[str, tuple[int, ...]]] = []
         for key in data:
             if key not in SAFETY_KEYS:
                 self.problem(f"unknown safety key {key!r}{_did_you_mean(key, SAFETY_KEYS)} (expected "
                              f"{', '.join(SAFETY_KEYS)})", path, data.line_of(key))
-        for key in SAFETY_KEYS:
+        lists, lines = self._text_lists(
+            data, SAFETY_KEYS, "safety `{key}` must be a list of rules (texts in the trigger language)", path)
+        self.safety = SafetyRules(lists["asking"], lists["now"], lists["help_coming"], str(path), lines)
+
+    def _text_lists(self, data: LocatedDict, keys: tuple[str, ...], wrong: str, path: Path
+                    ) -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, tuple[int, ...]], ...]]:
+        """Each key's list of texts (stripped; empty, with a problem ``wrong`` names, when it is
+        not one), and the file line of every item, for rules that report where they are."""
+        lists: dict[str, tuple[str, ...]] = {}
+        lines: list[tuple[str, tuple[int, ...]]] = []
+        for key in keys:
             rules = data.get(key, [])
             if not isinstance(rules, list) or not all(isinstance(r, str) and normalise(r) for r in rules):
-                self.problem(f"safety `{key}` must be a list of rules (texts in the trigger language)", path,
-                             data.line_of(key))
+                self.problem(wrong.format(key=key), path, data.line_of(key))
                 rules = []
             lists[key] = tuple(r.strip() for r in rules)
             lines.append((key, tuple(getattr(rules, "item_lines", ()))))
-        self.safety = SafetyRules(lists["asking"], lists["now"], lists["help_coming"], str(path), tuple(lines))
+        return lists, tuple(lines)
 
     @staticmethod
     def _unknown_locale(locale: str, names: tuple[str, ...]) -> Settings:
