@@ -279,8 +279,7 @@ def fallback(options: tuple[Suggestion, ...], settings: Settings, *, confidence:
         mark = "" if lead.rstrip().endswith(("?", "?\"")) else "?"
         text = f"{lead}{mark}\n{settings.message('fallback_one_end')}"
     elif options:
-        text = "\n".join((settings.message("fallback_options"), options_text(options),
-                          settings.message("fallback_options_end")))
+        text = _with_options("", settings.message("fallback_options"), options, settings.message("fallback_options_end"))
     else:
         text = settings.message("fallback")
     if help_line:
