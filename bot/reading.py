@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from .analysis import Analysis, Analyzer
@@ -142,6 +142,10 @@ class Reader:
         on_topic = self.analyzer.on_topic(whole)
         other_illness = self._other_illness(whole, on_topic)
         alarm = self.screen.screen(screened.safety_stems, in_context=not other_illness)
+        if alarm.asking and other_illness:
+            # A past, long-standing or general question about a symptom of another illness is
+            # not ours to answer, not even with the red-flag guidance.
+            alarm = replace(alarm, fired=())
         language = self._language(whole)
         if alarm.fired and not alarm.asking:
             return Reading(text, notice, alarm, language, words=len(whole.words), on_topic=on_topic)

@@ -433,6 +433,27 @@ def test_when_it_may_be_happening_now_it_counts_as_now(shipped_bot: Bot, message
     assert shipped_bot.ask(message).kind == "emergency"
 
 
+@pytest.mark.parametrize("message", [
+    "I have had asthma since I was a child and I get short of breath on the stairs. Which inhaler works best?",
+    "My husband has had epilepsy for twenty years and his seizures come every few months. Is there a diet that helps?",
+    "My mother has chronic chest pain from her angina. Can she still go swimming?",
+])
+def test_a_long_standing_symptom_of_another_illness_is_not_an_emergency_and_not_ours(shipped_bot: Bot,
+                                                                                     message: str) -> None:
+    reply = shipped_bot.ask(message)
+    assert reply.kind == "fallback"
+    assert not reply.red_flags
+
+
+@pytest.mark.parametrize("message", [
+    "I have had lung cancer for three years and since last night I can't breathe properly",
+    "my dad has had asthma for years but right now his lips are blue and he can't breathe",
+    "I've had back pain for months and yesterday my legs went weak, I had prostate cancer",
+])
+def test_a_long_story_does_not_hide_a_symptom_that_is_happening_now(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.ask(message).kind == "emergency"
+
+
 # -- help on the way ----------------------------------------------------------------------------
 
 
