@@ -36,6 +36,8 @@ from .wordlist import english_words
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 """Sentences end at . ! ? or a line break; a question mark stays with its sentence."""
+# Words by which a question sentence points back at the story before it.
+_POINTS_BACK = frozenset({"it", "its", "that", "this", "these", "those", "they", "them", "their", "there", "one"})
 _QUESTION_WORDS = frozenset("""what whats how why when where who whom whose which can could is are am do does did
     should shall will would may might was were has have tell any""".split())
 _JOINED_QUESTION = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:what|how|why|when|where|who|which|can|could|is|are|"
@@ -161,11 +163,10 @@ class Reader:
         ask_agrees = True
         if ask != meant and story:
             # The question decides a story only when it is a question and the story is about cancer.
-            asked = matches
             may_decide = _is_question(ask) and bool({self.analyzer.lexicon.kind(c) for c in whole.concepts}
                                                     & {"site", "cancer"})
             matches = self._prefer_ask(matches, whole, may_decide)
-            ask_agrees = not _is_question(ask) or not asked or not matches or asked[0].intent == matches[0].intent
+            ask_agrees = not (_is_question(ask) and self._points_elsewhere(ask))
         rule = self.rules.detect(whole.stems) if self.rules else None
         also = self._also(asks[1:], whole, matches)
         second_reading = cache(lambda: self._likelihood().opinion(analysis))
@@ -309,6 +310,14 @@ class Reader:
                 and asked[0].confidence >= p.ask_lead * overall[0].confidence):
             return asked
         return overall
+
+    def _points_elsewhere(self, ask: str) -> bool:
+        """Whether a question sentence is about something else than our subject ("Who won the
+        football?" after a story about cancer): it names nothing of ours and does not point back
+        at the story ("What does that mean?", "What are they for?")."""
+        analysis = self.analyzer.analyse(ask)
+        return (not self.analyzer.on_topic(analysis) and not analysis.matched_concepts
+                and not _POINTS_BACK.intersection(normalised_words(ask)))
 
     def _also(self, others: list[str], whole: Analysis, main: tuple[Match, ...]) -> tuple[Match, ...]:
         """For each further question, its best match when it is confident and not the main answer."""

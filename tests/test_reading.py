@@ -83,6 +83,26 @@ def test_a_story_with_its_question_at_the_end_is_answered_by_the_question(shippe
     assert reply.intent == "recurrence_curable"
 
 
+@pytest.mark.parametrize("message, intent", [
+    ("The consultant's letter says my lymphoma has relapsed. What does that mean exactly?", "what_is_recurrence"),
+    ("Mum's oncologist keeps saying her cancer is in remission. What does that actually mean?", "remission_meaning"),
+])
+def test_a_question_that_points_back_at_the_story_is_answered_from_the_story(shipped_bot: Bot, message: str,
+                                                                            intent: str) -> None:
+    assert shipped_bot.ask(message).intent == intent
+
+
+def test_a_question_about_something_else_after_a_story_is_not_answered_from_the_story(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("I was treated for throat cancer two years ago and I am doing fine now. "
+                            "Who won the football last night?")
+    assert reply.kind != "answer"
+
+
+def test_radiotherapy_to_a_part_of_the_body_is_not_read_as_pain_spreading_there(shipped_bot: Bot) -> None:
+    focus = shipped_bot.read("Why is an underactive thyroid a late effect of radiation to the neck?").focus
+    assert "radiation_therapy" in focus and "pain" not in focus
+
+
 def test_a_very_long_message_keeps_its_question_at_the_end(shipped_bot: Bot) -> None:
     story = "We have had a long year with the hospital, the scans and the waiting. " * 60  # about 4 KB
     reply = shipped_bot.ask(story + "What is immunotherapy and how is it used when cancer comes back?")
