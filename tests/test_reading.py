@@ -60,6 +60,12 @@ def test_grief_after_a_loss_that_was_not_cancer_is_not_ours(shipped_bot: Bot, me
     assert (reply.kind, reply.intent) == (kind, intent)
 
 
+def test_the_pandemic_as_a_time_does_not_make_a_message_about_another_illness(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("I skipped my check-ups during covid and now my cancer has come back. Is that my fault?")
+    assert reply.intent == "not_your_fault"
+    assert shipped_bot.ask("I have covid and a cough, how long will I be contagious?").kind == "fallback"
+
+
 def test_a_message_about_cancer_care_that_is_not_answered_offers_its_best_topics(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("my mum finished her treatment last spring and the nurse keeps mentioning "
                             "something about bones, the whole thing is a blur, what was that about")
