@@ -127,7 +127,7 @@ class Reader:
         self.policy = policy
         fillers = sorted(analyzer.vocabulary.fillers, key=len, reverse=True)
         self._filler = re.compile(
-            r"^\s*(?:(?:" + "|".join(re.escape(f) for f in fillers) + r")(?:[\s,.!:;-]*[,.!:;-]\s*|\s+(?=(?:"
+            r"^\s*(?:(?:" + "|".join(re.escape(f) for f in fillers) + r")(?:[\s,.!:;-]*[,.!:;-]\s*|\s*$|\s+(?=(?:"
             + "|".join(sorted(_QUESTION_WORDS)) + r"|i|my)\b)))+", re.IGNORECASE) if fillers else None
 
     def read(self, message: str, *, context: str = "") -> Reading:

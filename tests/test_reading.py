@@ -80,6 +80,13 @@ def test_a_leading_filler_never_changes_the_reading(shipped_bot: Bot) -> None:
         assert (reply.kind, reply.intent) == (plain.kind, plain.intent), filler
 
 
+def test_a_thank_you_at_the_end_of_a_message_is_not_its_question(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("I'm looking for something over the counter for my sore knees after gardening. "
+                            "Please help me out. Thank you")
+    assert reply.kind == "fallback"
+    assert shipped_bot.ask("thank you").intent == "thanks"
+
+
 def test_a_story_with_its_question_at_the_end_is_answered_by_the_question(shipped_bot: Bot) -> None:
     story = ("My sister is 39 and she was told two days ago that her cancer has come back in the lymph nodes, "
              "three years after her surgery and chemotherapy. She has two small children and her husband "
