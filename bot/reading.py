@@ -167,7 +167,7 @@ class Reader:
                                                     & {"site", "cancer"})
             matches = self._prefer_ask(matches, whole, may_decide)
             ask_agrees = not (_is_question(ask) and self._points_elsewhere(ask))
-        rule = self.rules.detect(whole.stems) if self.rules else None
+        rule = self.rules.detect(whole.stems) if self.rules and not other_illness else None
         also = self._also(asks[1:], whole, matches)
         second_reading = cache(lambda: self._likelihood().opinion(analysis))
         personal, certain = self._personal(whole, analysis.question_type, on_topic)

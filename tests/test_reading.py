@@ -48,6 +48,11 @@ def test_a_message_about_another_illness_is_declined_without_options(shipped_bot
     assert reply.suggestions == ()
 
 
+def test_a_dose_question_about_another_illness_is_declined_and_one_about_cancer_is_not(shipped_bot: Bot) -> None:
+    assert shipped_bot.ask("How many mg of levothyroxine should I take for my underactive thyroid?").kind == "fallback"
+    assert shipped_bot.ask("How many mg of tamoxifen should I take?").intent == "personal_advice"
+
+
 @pytest.mark.parametrize("message, kind, intent", [
     ("How do I cope with grief after my brother died in a car accident?", "fallback", None),
     ("where can we get support after our baby was stillborn?", "fallback", None),
