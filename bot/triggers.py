@@ -58,6 +58,9 @@ class Trigger:
     steps: Steps
     line: int
     also: tuple[Steps, ...] = ()
+    needs: tuple[frozenset[str], ...] = ()
+    """For each word step of every part, the words one of which must be in the message: a
+    quick test that rules out most triggers before any search."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,8 @@ class TriggerDetector:
             for text, line in zip(texts, lines):
                 parts = [compile_trigger(part) for part in text.split("&")]
                 if all(parts):  # `check` reports a part that compiles to nothing
-                    self.triggers.append(Trigger(intent, text, parts[0], line, tuple(parts[1:])))
+                    needs = tuple(need for part in parts for need in _needs(part))
+                    self.triggers.append(Trigger(intent, text, parts[0], line, tuple(parts[1:]), needs))
         # Index by first word so a long message costs one lookup per word, not per trigger.
         self._by_first: dict[str, list[int]] = {}
         self._number_first: list[int] = []
@@ -186,8 +190,11 @@ class TriggerDetector:
                 for index in self._number_first:
                     starts.setdefault(index, []).append(position)
         masked: dict[str, tuple[str, ...]] = {}  # per intent, only once one of its triggers is tried
+        present = frozenset(stems)
         for index in sorted(starts):
             trigger = self.triggers[index]
+            if not all(need & present for need in trigger.needs):
+                continue
             intent_id = trigger.intent.id
             if intent_id not in masked:
                 masked[intent_id] = _masked(self._exceptions.get(intent_id, []), stems)
@@ -196,6 +203,12 @@ class TriggerDetector:
             if (any(search.end(position) is not None for position in starts[index])
                     and all(_found(part, sequence) for part in trigger.also)):
                 yield Fired(trigger.intent, trigger.text, trigger.line)
+
+
+def _needs(steps: Steps) -> list[frozenset[str]]:
+    """For each step of words (not a number range), the first words of its alternatives."""
+    return [frozenset(str(option[0]) for option in step) for step in steps
+            if step != _WIDE and not any(isinstance(option[0], float) for option in step)]
 
 
 def _masked(exceptions: list[Steps], stems: tuple[str, ...]) -> tuple[str, ...]:
