@@ -308,7 +308,7 @@ def confusable_patterns(bot: "Bot") -> list[Finding]:
                 continue
             if len(owners.get(normalise(pattern), ())) > 1:
                 continue
-            matches = bot.rank(pattern, limit=5)
+            matches = reading.matches  # as the engine ranks the question (fillers dropped, the ask first)
             if not matches:
                 continue
             top = matches[0]
