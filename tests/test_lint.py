@@ -176,6 +176,21 @@ def test_confusable_intents_are_reported_with_both_names_and_the_pattern(tmp_pat
            "'recurrence_timing' and 'recurrence_chances' compete" in out
 
 
+def test_a_pattern_is_checked_as_the_engine_reads_a_question(tmp_path):
+    # Of two joined questions the engine answers the first, so this pattern of
+    # recurrence_chances is really recurrence_timing's question, whatever its second half says.
+    two = CHANCES.replace("is it probable the disease returns",
+                          "when does cancer usually come back, and what are my chances of recurrence and the odds")
+    folder = knowledge_base(tmp_path, TIMING, two)
+    faq = folder / "faq.yml"
+
+    code, out = check(str(folder))
+
+    where = f"{faq}:{line_of(faq, 'when does cancer usually come back, and')}"
+    assert any(line.startswith(f"{where}: warning: intents 'recurrence_chances' and 'recurrence_timing' compete")
+               for line in findings(out))
+
+
 def test_a_pattern_that_sets_off_a_red_flag_is_reported(tmp_path):
     alarming = TIMING.replace("can it come back years later", "can coughing up blood mean it came back")
     folder = knowledge_base(tmp_path, alarming, CHANCES)
