@@ -193,7 +193,7 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
                           f"it is {opinion.probability:.0%} sure of the same answer", question_type=r.question_type)
         if (r.on_topic and r.ask_agrees and top.intent == best_overall
                 and _long_and_clear(top.confidence, runner_up, r.words, policy)
-                and not _disputed(r.second_reading, top.intent, policy)):
+                and not _disputed(r.dispute or r.second_reading, top.intent, policy)):
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a long message about our subject, whose answer leads the next by "
                           f"{(top.confidence - runner_up) / top.confidence:.0%} of its score",

@@ -100,6 +100,10 @@ class Reading:
     """The ask is one word (or one term): offered as a suggestion, never answered outright."""
     second_reading: Callable[[], Opinion | None] | None = field(default=None, repr=False, compare=False)
     """The likelihood model's choice for the ask, worked out only if a close call asks."""
+    dispute: Callable[[], Opinion | None] | None = field(default=None, repr=False, compare=False)
+    """The likelihood model's choice for the text the matches came from (the ask, or the whole
+    message when the story decided), which may dispute an answer below the threshold; None: the
+    second reading."""
 
     @property
     def red_flag(self) -> RedFlag | None:
@@ -161,21 +165,29 @@ class Reader:
             return base
         matches = tuple(self.matcher.rank(analysis, limit=p.ranked))
         ask_agrees = True
+        decided_by = analysis  # the text the matches came from
         if ask != meant and story:
             # The question decides a story only when it is a question and the story is about cancer.
             may_decide = _is_question(ask) and bool({self.analyzer.lexicon.kind(c) for c in whole.concepts}
                                                     & {"site", "cancer"})
+            asked = matches
             matches = self._prefer_ask(matches, whole, may_decide)
+            decided_by = analysis if matches is asked else whole
             ask_agrees = not (_is_question(ask) and self._points_elsewhere(ask))
         rule = self.rules.detect(whole.stems) if self.rules and not other_illness else None
         also = self._also(asks[1:], whole, matches)
         second_reading = cache(lambda: self._likelihood().opinion(analysis))
+        # Only the text the matches came from can dispute them: a story's answer is not
+        # disputed by what its short question alone resembles ("What happens at those appointments?").
+        dispute = (second_reading if decided_by is analysis
+                   else cache(lambda: self._likelihood().opinion(decided_by)))
         personal, certain = self._personal(whole, analysis.question_type, on_topic)
         return Reading(**{**base.__dict__, "rule": rule, "matches": matches, "also": also, "ask_agrees": ask_agrees,
                           "personal": personal, "personal_certain": certain,
                           "feeling": bool(self._feelings and self._feelings.detect(whole.stems)),
                           "personal_intent": self.personal.intent or None,
-                          "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading})
+                          "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading,
+                          "dispute": dispute})
 
     def _personal(self, whole: Analysis, question_type: str | None, on_topic: bool) -> tuple[str | None, bool]:
         """Whether the message asks about one person's own case (and how surely)."""

@@ -121,6 +121,16 @@ def test_radiotherapy_to_a_part_of_the_body_is_not_read_as_pain_spreading_there(
     assert "radiation_therapy" in focus and "pain" not in focus
 
 
+def test_an_answer_from_the_story_is_disputed_only_by_a_reading_of_the_story(shipped_bot: Bot) -> None:
+    message = ("My dad finished radiotherapy for throat cancer in May and his first follow-up clinic at the "
+               "head and neck unit is next Friday. What happens at those appointments?")
+    reading = shipped_bot.read(message)
+    assert reading.ask == "What happens at those appointments?"
+    assert reading.matches[0].intent == shipped_bot.rank(message)[0].intent  # the whole message decided
+    assert reading.dispute is not None
+    assert reading.dispute() == shipped_bot.likelihood.opinion(shipped_bot.analyzer.analyse(message))
+
+
 def test_a_very_long_message_keeps_its_question_at_the_end(shipped_bot: Bot) -> None:
     story = "We have had a long year with the hospital, the scans and the waiting. " * 60  # about 4 KB
     reply = shipped_bot.ask(story + "What is immunotherapy and how is it used when cancer comes back?")
