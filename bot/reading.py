@@ -40,6 +40,10 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _POINTS_BACK = frozenset({"it", "its", "that", "this", "these", "those", "they", "them", "their", "there", "one"})
 _QUESTION_WORDS = frozenset("""what whats how why when where who whom whose which can could is are am do does did
     should shall will would may might was were has have tell any""".split())
+# Words that say nothing of a subject: a question made only of them ("What do I do now?") asks
+# about the story before it.
+_GENERIC = frozenset("""i me my we us our you your he him his she her do does did doing now then next here
+    so a an the to of for in on at with about be been get go""".split()) | _POINTS_BACK | _QUESTION_WORDS
 _JOINED_QUESTION = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:what|how|why|when|where|who|which|can|could|is|are|"
                               r"do|does|should|will|would)\b)", re.IGNORECASE)
 
@@ -327,9 +331,10 @@ class Reader:
         """Whether a question sentence is about something else than our subject ("Who won the
         football?" after a story about cancer): it names nothing of ours and does not point back
         at the story ("What does that mean?", "What are they for?")."""
+        words = normalised_words(ask)
         analysis = self.analyzer.analyse(ask)
         return (not self.analyzer.on_topic(analysis) and not analysis.matched_concepts
-                and not _POINTS_BACK.intersection(normalised_words(ask)))
+                and not _POINTS_BACK.intersection(words) and not _GENERIC.issuperset(words))
 
     def _also(self, others: list[str], whole: Analysis, main: tuple[Match, ...]) -> tuple[Match, ...]:
         """For each further question, its best match when it is confident and not the main answer."""
