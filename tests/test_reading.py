@@ -31,6 +31,7 @@ def test_what_a_message_is_about_is_recognised_in_lay_and_clinical_words(shipped
     ("what signs should I look out for after my mastectomy?", "signs"),
     ("can I stop my tamoxifen for a few weeks?", "medicine_change"),
     ("what is immunotherapy?", "what_is"),
+    ("what are these tablets going to do to me?", "side_effects"),
 ])
 def test_what_a_message_asks_is_recognised(shipped_bot: Bot, message: str, question_type: str) -> None:
     assert shipped_bot.read(message).question_type == question_type
