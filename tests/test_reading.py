@@ -151,12 +151,32 @@ def test_a_second_question_is_offered_as_a_numbered_option(shipped_bot: Bot) -> 
     assert conversation.ask("1").intent == "declining_treatment"
 
 
-def test_a_prognosis_question_about_ones_own_case_gets_words_about_prognosis(shipped_bot: Bot) -> None:
-    reply = shipped_bot.ask("my dad's lung cancer is back and has spread. how long does he have left?")
-    assert reply.intent == "personal_advice"
+@pytest.mark.parametrize("message", [
+    "my dad's lung cancer is back and has spread. how long does he have left?",
+    "My dad has stage 4 lung cancer that has spread to his bones. How long does he have?",
+    "Lymphoma. I was told my lymphoma is back after two years. What are my chances?",
+])
+def test_a_prognosis_question_about_ones_own_case_gets_words_about_prognosis(shipped_bot: Bot, message: str) -> None:
+    reply = shipped_bot.ask(message)
+    assert reply.intent == "personal_advice" and reply.question_type == "prognosis"
     text = reply.text.lower()
     assert "pharmacist" not in text and "dose" not in text
     assert "care team" in text
+
+
+def test_asking_what_the_bot_would_advise_for_ones_relative_gets_the_personal_reply(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("Hello, my mother has pancreatic cancer that has spread to the liver. The oncologist "
+                            "offered more chemotherapy but she is very weak. What would you advise?")
+    assert reply.intent == "personal_advice"
+
+
+@pytest.mark.parametrize("message, intent", [
+    ("how long do i have to take tamoxifen for?", "breast_hormone_therapy"),    # a treatment, not a prognosis
+    ("how can i stop my cancer from coming back?", "lower_recurrence_risk"),   # prevention, not a medicine
+])
+def test_questions_that_look_personal_but_are_general_get_the_general_answer(shipped_bot: Bot, message: str,
+                                                                             intent: str) -> None:
+    assert shipped_bot.ask(message).intent == intent
 
 
 def test_a_question_about_ones_own_result_offers_the_general_answers(shipped_bot: Bot) -> None:
