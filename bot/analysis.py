@@ -199,8 +199,10 @@ class Analyzer:
             run = i
             while run < len(raw) and len(raw[run]) == 1 and raw[run].isalpha():
                 run += 1
-            if run - i >= 3:
-                out.extend(normalised_words("".join(raw[i:run])))
+            joined = "".join(raw[i:run])
+            # Three letters join only into a word we know: "d i e" is "die", "r u a" is not "rua".
+            if run - i >= 4 or run - i == 3 and joined in self._known:
+                out.extend(normalised_words(joined))
                 i = run
                 continue
             if out and out[-1] in _CONTRACTION_TAILS.get(word, ()):

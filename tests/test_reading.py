@@ -257,6 +257,8 @@ def test_a_short_follow_up_keeps_the_subject(shipped_bot: Bot) -> None:
     ("brea\u200bthe", "breathe"),                      # a zero-width space inside a word
     ("killmyself", "kill myself"),
     ("whatisimmunotherapy", "what is immunotherapy"),
+    ("i want to d i e", "i want to die"),
+    ("r u a real doctor", "are you a real doctor"),     # three letters that make no word stay apart
 ])
 def test_the_way_distressed_people_type_is_read_as_they_meant_it(shipped_bot: Bot, typed: str, read: str) -> None:
     assert " ".join(shipped_bot.analyzer.analyse(typed).words) == read
