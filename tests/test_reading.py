@@ -107,6 +107,8 @@ def test_a_story_with_its_question_at_the_end_is_answered_by_the_question(shippe
     ("Mum's oncologist keeps saying her cancer is in remission. What does that actually mean?", "remission_meaning"),
     ("My oncologist rang this morning to say my cancer has come back. I feel completely numb. What do I do now?",
      "coping_with_recurrence_news"),
+    ("The consultant says my bowel cancer has spread and can't be cured but can be held back. What happens from here?",
+     "living_with_advanced_cancer"),
 ])
 def test_a_question_that_points_back_at_the_story_is_answered_from_the_story(shipped_bot: Bot, message: str,
                                                                             intent: str) -> None:
