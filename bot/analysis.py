@@ -138,8 +138,9 @@ class Analyzer:
         self._phrases = _phrase_table(
             (tuple(stem(w) for w in normalised_words(entry)), canonical_term(group[0]))
             for group in vocabulary.synonyms for entry in group)
+        # Terms are read as messages are: "dog died" must meet "my dog died", whose "died" is read as "die".
         concepts = _phrase_table(
-            (tuple(stem(w) for w in normalised_words(term)), concept.id)
+            (tuple(stem(m) for w in normalised_words(term) for m in self._misspellings.get(w, (w,))), concept.id)
             for concept in lexicon.concepts.values() for term in concept.terms)
         self._concepts = concepts
         self._question_types = TriggerDetector(
