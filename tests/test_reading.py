@@ -58,6 +58,8 @@ def test_a_dose_question_about_another_illness_is_declined_and_one_about_cancer_
     ("How do I cope with grief after my brother died in a car accident?", "fallback", None),
     ("where can we get support after our baby was stillborn?", "fallback", None),
     ("my dad died of a heart attack last month, is it normal to cry every day?", "fallback", None),
+    ("our cat died last week and the kids are heartbroken, how do we cope?", "fallback", None),
+    ("my grandmother died peacefully of old age, how do I deal with the grief?", "fallback", None),
     ("my husband died of cancer last month, how do i cope", "answer", "bereavement"),
 ])
 def test_grief_after_a_loss_that_was_not_cancer_is_not_ours(shipped_bot: Bot, message: str, kind: str,
@@ -170,6 +172,11 @@ def test_asking_what_the_bot_would_advise_for_ones_relative_gets_the_personal_re
     reply = shipped_bot.ask("Hello, my mother has pancreatic cancer that has spread to the liver. The oncologist "
                             "offered more chemotherapy but she is very weak. What would you advise?")
     assert reply.intent == "personal_advice"
+
+
+def test_a_question_about_changing_ones_own_dose_is_personal(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("Will my chemo dosage be reduced if the side effects get worse?")
+    assert reply.intent == "personal_advice" and reply.question_type == "medicine_change"
 
 
 @pytest.mark.parametrize("message, intent", [
