@@ -37,8 +37,7 @@ from .wordlist import english_words
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 """Sentences end at . ! ? or a line break; a question mark stays with its sentence."""
 # Words by which a question sentence points back at the story before it.
-_POINTS_BACK = frozenset({"it", "its", "that", "this", "these", "those", "they", "them", "their", "there", "here",
-                          "one"})
+_POINTS_BACK = frozenset("it its that this these those they them their there here one".split())
 _QUESTION_WORDS = frozenset("""what whats how why when where who whom whose which can could is are am do does did
     should shall will would may might was were has have tell any""".split())
 # Words that say nothing of a subject: a question made only of them ("What do I do now?") asks
