@@ -135,14 +135,10 @@ class Analyzer:
 
         # Synonym phrases, matched on stems so "coming back" and "comes back" meet "come back";
         # by first stem, then by length (longest first), so a word costs one lookup per length.
-        self._phrases = _phrase_table(
-            (tuple(stem(w) for w in normalised_words(entry)), canonical_term(group[0]))
-            for group in vocabulary.synonyms for entry in group)
-        # Terms are read as messages are: "dog died" must meet "my dog died", whose "died" is read as "die".
-        concepts = _phrase_table(
-            (tuple(stem(m) for w in normalised_words(term) for m in self._misspellings.get(w, (w,))), concept.id)
-            for concept in lexicon.concepts.values() for term in concept.terms)
-        self._concepts = concepts
+        self._phrases = _phrase_table((self._phrase_stems(entry), canonical_term(group[0]))
+                                      for group in vocabulary.synonyms for entry in group)
+        self._concepts = _phrase_table((self._phrase_stems(term), concept.id)
+                                       for concept in lexicon.concepts.values() for term in concept.terms)
         self._question_types = TriggerDetector(
             [Intent(id=t.id, question="", patterns=(), answer="", triggers=t.rules, trigger_lines=t.rule_lines,
                     path=t.path, line=t.line, exceptions=t.exceptions) for t in lexicon.question_types],
@@ -181,6 +177,11 @@ class Analyzer:
                     continue
             out.append((word, (corrected,), self._seen(word, (corrected,))))
         return out
+
+    def _phrase_stems(self, phrase: str) -> tuple[str, ...]:
+        """A synonym or lexicon phrase read as a message is: "dog died" must meet "my dog died",
+        whose "died" the vocabulary reads as "die"."""
+        return tuple(stem(m) for w in normalised_words(phrase) for m in self._misspellings.get(w, (w,)))
 
     def _seen(self, word: str, meant: tuple[str, ...]) -> tuple[str, ...]:
         """What red flags see of a typed word: what it was read as, unless it is a real English
