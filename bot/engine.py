@@ -95,8 +95,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-
-
 class Bot:
     """A loaded knowledge base, ready to answer. Immutable and safe to share between threads.
 

@@ -161,7 +161,8 @@ class Reader:
             return Reading(text, notice, alarm, language, words=len(whole.words), on_topic=on_topic)
         asks, story = self._asks(meant)
         ask = asks[0] if asks else meant
-        analysis = self._with_subjects(ask, whole, context)
+        alone = whole if ask == meant else self.analyzer.analyse(ask)  # the ask read on its own
+        analysis = self._with_subjects(ask, alone, whole, context)
         focus = self.analyzer.lexicon.expand([*analysis.concepts, *whole.concepts])
         base = Reading(text, notice, alarm, language, ask, tuple(asks[1:]), focus, analysis.question_type,
                        other_illness, words=len(whole.words), on_topic=on_topic)
@@ -177,7 +178,7 @@ class Reader:
             asked = matches
             matches = self._prefer_ask(matches, whole, may_decide)
             decided_by = analysis if matches is asked else whole
-            ask_agrees = not (_is_question(ask) and self._points_elsewhere(ask))
+            ask_agrees = not (_is_question(ask) and self._points_elsewhere(ask, alone))
         rule = self.rules.detect(whole.stems) if self.rules and not other_illness else None
         also = self._also(asks[1:], whole, matches)
         second_reading = cache(lambda: self._likelihood().opinion(analysis))
@@ -292,10 +293,9 @@ class Reader:
                 asks[0] = f"{before[-1]} {main}"
         return asks, story
 
-    def _with_subjects(self, ask: str, whole: Analysis, context: str) -> Analysis:
-        """The ask read with the subjects (lung, breast...) the rest of the message or the
-        conversation names."""
-        analysis = self.analyzer.analyse(ask)
+    def _with_subjects(self, ask: str, analysis: Analysis, whole: Analysis, context: str) -> Analysis:
+        """The ask (and ``analysis``, its reading on its own) read with the subjects (lung,
+        breast...) the rest of the message or the conversation names."""
         subjects = set(self.analyzer.context_terms(whole.terms)) - set(analysis.terms)
         named = [" ".join(" ".join(whole.words[a:b]) for a, b in whole.words_of(subjects))] if subjects else []
         if not analysis.concepts and whole.concepts:
@@ -327,12 +327,11 @@ class Reader:
             return asked
         return overall
 
-    def _points_elsewhere(self, ask: str) -> bool:
-        """Whether a question sentence is about something else than our subject ("Who won the
-        football?" after a story about cancer): it names nothing of ours and does not point back
-        at the story ("What does that mean?", "What are they for?")."""
+    def _points_elsewhere(self, ask: str, analysis: Analysis) -> bool:
+        """Whether a question sentence (``analysis``: its reading) is about something else than
+        our subject ("Who won the football?" after a story about cancer): it names nothing of ours
+        and does not point back at the story ("What does that mean?", "What are they for?")."""
         words = normalised_words(ask)
-        analysis = self.analyzer.analyse(ask)
         return (not self.analyzer.on_topic(analysis) and not analysis.matched_concepts
                 and not _POINTS_BACK.intersection(words) and not _GENERIC.issuperset(words))
 
@@ -341,7 +340,7 @@ class Reader:
         found: list[Match] = []
         taken = {main[0].intent} if main else set()
         for ask in others[: self.policy.max_also]:
-            ranked = self.matcher.rank(self._with_subjects(ask, whole, ""), limit=2)
+            ranked = self.matcher.rank(self._with_subjects(ask, self.analyzer.analyse(ask), whole, ""), limit=2)
             if ranked and ranked[0].confidence >= self.policy.threshold and ranked[0].intent not in taken:
                 found.append(ranked[0])
                 taken.add(ranked[0].intent)
