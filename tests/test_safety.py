@@ -154,6 +154,16 @@ def test_everyday_back_pain_words_reach_the_spinal_cord_category(shipped_bot: Bo
     assert shipped_bot.ask(message).intent == "emergency_spinal_cord"
 
 
+@pytest.mark.parametrize("message", [
+    "I have lost the feeling in my legs, my cancer is in my spine",
+    "my mum is losing sensation in her legs since this morning",
+    "his legs have lost all feeling and he had prostate cancer",
+])
+def test_losing_the_feeling_in_the_legs_reaches_the_spinal_cord_category(shipped_bot: Bot, message: str) -> None:
+    reply = shipped_bot.ask(message)
+    assert (reply.kind, reply.intent) == ("emergency", "emergency_spinal_cord")
+
+
 @pytest.mark.parametrize("message", ["i swallowed all my morphine", "took the whole packet of painkillers",
                                      "I've taken a bottle of oxycodone", "he's taken 20 of his sleeping tablets"])
 def test_an_overdose_of_any_pills_calls_the_emergency_number(shipped_bot: Bot, message: str) -> None:
@@ -414,6 +424,11 @@ def test_a_real_red_flag_beside_a_look_alike_still_fires(shipped_bot: Bot) -> No
     ("what should you do if someone has swallowed a whole bottle of pills?", "emergency_overdose"),
     ("is coughing up blood ever a sign the cancer is back?", "emergency"),
     ("what should my family do if I ever have a seizure?", "emergency"),
+    ("what happens if I get a fever between chemo cycles?", "emergency_fever"),
+    ("what fever level should make me ring the chemo unit?", "emergency_fever"),
+    ("can sepsis be prevented when your immune system is low from chemo?", "emergency"),
+    ("if my husband gets a fever after his chemo, what do we do?", "emergency_fever"),
+    ("what can one do if they have no feeling in their legs with spinal mets?", "emergency_spinal_cord"),
 ])
 def test_a_general_question_gets_the_guidance_as_information(shipped_bot: Bot, question: str,
                                                             category: str) -> None:
@@ -428,6 +443,8 @@ def test_a_general_question_gets_the_guidance_as_information(shipped_bot: Bot, q
     "is it normal to have chest pain and feel breathless after chemo?",
     "I had breast cancer 3 years ago and my back is killing me at night",
     "sudden crushing pain in my chest, had breast cancer 2 yrs ago",
+    "the seizures are happening again since my brain mets were treated",
+    "what happens if you take all your morphine at once",
 ])
 def test_when_it_may_be_happening_now_it_counts_as_now(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.ask(message).kind == "emergency"
@@ -437,6 +454,7 @@ def test_when_it_may_be_happening_now_it_counts_as_now(shipped_bot: Bot, message
     "I have had asthma since I was a child and I get short of breath on the stairs. Which inhaler works best?",
     "My husband has had epilepsy for twenty years and his seizures come every few months. Is there a diet that helps?",
     "My mother has chronic chest pain from her angina. Can she still go swimming?",
+    "I have had epilepsy for years and the seizures are worse on my new diet. Does it take time for this not to happen?",
 ])
 def test_a_long_standing_symptom_of_another_illness_is_not_an_emergency_and_not_ours(shipped_bot: Bot,
                                                                                      message: str) -> None:
