@@ -139,6 +139,8 @@ class Analyzer:
                                       for group in vocabulary.synonyms for entry in group)
         self._concepts = _phrase_table((self._phrase_stems(term), concept.id)
                                        for concept in lexicon.concepts.values() for term in concept.terms)
+        self._endings = tuple(sorted(((ending, concept.id) for concept in lexicon.concepts.values()
+                                      for ending in concept.endings), key=lambda e: -len(e[0])))
         self._question_types = TriggerDetector(
             [Intent(id=t.id, question="", patterns=(), answer="", triggers=t.rules, trigger_lines=t.rule_lines,
                     path=t.path, line=t.line, exceptions=t.exceptions) for t in lexicon.question_types],
@@ -306,14 +308,14 @@ class Analyzer:
         concepts: list[str] = []
         concept_spans: list[tuple[int, int]] = []
         lexical: set[int] = set()
-        if self._concepts:
-            for start, end, found in _phrases_in(stems, self._concepts):
-                if not found:
-                    continue
-                concepts.extend(found)
-                concept_spans.append((start, end))
-                if any(self.lexicon.kind(c) in MATCHED_KINDS for c in found):
-                    lexical.update(range(start, end))
+        named = [span for span in _phrases_in(stems, self._concepts) if span[2]] if self._concepts else []
+        if self._endings:
+            named = sorted(named + self._named_by_ending(corrected, named))
+        for start, end, found in named:
+            concepts.extend(found)
+            concept_spans.append((start, end))
+            if any(self.lexicon.kind(c) in MATCHED_KINDS for c in found):
+                lexical.update(range(start, end))
         covered = frozenset(n for n, (a, b) in enumerate(spans) if lexical.issuperset(range(a, b)))
         expanded = self.lexicon.expand(concepts)
         fired = self._question_types.detect(stems) if self._question_types else None
@@ -322,6 +324,21 @@ class Analyzer:
                         matched_concepts=tuple(c for c in dict.fromkeys(concepts) if self.lexicon.kind(c) in MATCHED_KINDS),
                         question_type=fired.intent.id if fired else None,
                         covered=covered, safety_stems=safety)
+
+    def _named_by_ending(self, words: tuple[str, ...],
+                         named: list[tuple[int, int, tuple[str, ...]]]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Concepts named by the ending of a word the knowledge base does not use ("blepharitis"),
+        where no lexicon term already names something."""
+        taken = {n for start, end, _ in named for n in range(start, end)}
+        found: list[tuple[int, int, tuple[str, ...]]] = []
+        for n, word in enumerate(words):
+            if n in taken or word in self._known:
+                continue
+            for ending, concept_id in self._endings:
+                if word.endswith(ending) and len(word) >= len(ending) + 3:
+                    found.append((n, n + 1, (concept_id,)))
+                    break
+        return found
 
     def on_topic(self, analysis: Analysis) -> bool:
         """Whether a text uses one of the vocabulary's ``topic`` words or phrases, even inside a

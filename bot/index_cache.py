@@ -77,7 +77,8 @@ def index_key(knowledge: KnowledgeBase, tuning: Tuning) -> str:
     content = {
         "intents": [(i.id, i.type, i.question, i.answer, i.patterns, i.exceptions, i.triggers, i.about, i.asks)
                     for i in knowledge.intents],
-        "lexicon": sorted((c.id, c.kind, c.terms, c.broader) for c in knowledge.lexicon.concepts.values()),
+        "lexicon": sorted((c.id, c.kind, c.terms, c.broader, c.endings)
+                          for c in knowledge.lexicon.concepts.values()),
         "question_types": [(t.id, t.rules) for t in knowledge.lexicon.question_types],
         "vocabulary": (vocabulary.synonyms, sorted(vocabulary.misspellings.items()), vocabulary.context,
                        sorted(vocabulary.real_words), vocabulary.topic),

@@ -528,9 +528,9 @@ class _Reader:
                 self.problem(f"concept {concept_id!r} must be a mapping with kind and terms", path, where)
                 continue
             for key in entry:
-                if key not in ("kind", "terms", "broader"):
-                    self.problem(f"concept {concept_id!r}: unknown field {key!r} (expected kind, terms, broader)",
-                                 path, entry.line_of(key))
+                if key not in ("kind", "terms", "broader", "endings"):
+                    self.problem(f"concept {concept_id!r}: unknown field {key!r} (expected kind, terms, broader, "
+                                 "endings)", path, entry.line_of(key))
             kind = entry.get("kind")
             if kind not in CONCEPT_KINDS:
                 self.problem(f"concept {concept_id!r}: `kind` must be one of {', '.join(CONCEPT_KINDS)} "
@@ -546,8 +546,14 @@ class _Reader:
                 self.problem(f"concept {concept_id!r}: `broader` must be a list of concept ids", path,
                              entry.line_of("broader"))
                 broader = []
+            endings = entry.get("endings", [])
+            if not isinstance(endings, list) or not all(isinstance(e, str) and re.fullmatch(r"[a-z]{3,}", e)
+                                                         for e in endings):
+                self.problem(f"concept {concept_id!r}: `endings` must be a list of word endings of at least "
+                             "3 lower-case letters (e.g. [itis, osis])", path, entry.line_of("endings"))
+                endings = []
             concepts[concept_id] = Concept(concept_id, kind, tuple(t.strip() for t in terms), tuple(broader),
-                                           str(path), where)
+                                           str(path), where, tuple(endings))
         types: list[QuestionType] = []
         raw_types = data.get("question_types", LocatedDict())
         if not isinstance(raw_types, LocatedDict):

@@ -9,6 +9,9 @@ A knowledge base may hold lexicons in any of its YAML files, under a top-level `
           kind: treatment            # site | cancer | treatment | test | symptom | body | condition | topic
           broader: [cancer_treatment]
           terms: [hormone therapy, endocrine therapy, tamoxifen, letrozole, arimidex]
+        other_disease:
+          kind: condition
+          endings: [itis, osis]      # "meningitis", "scoliosis": words the knowledge base does not know
       question_types:                # checked in this order; the first that fits the question wins
         side_effects: ["side effect|effects", "after effects"]
         signs:                       # or a mapping, with exceptions
@@ -16,7 +19,10 @@ A knowledge base may hold lexicons in any of its YAML files, under a top-level `
           exceptions: ["sign up|in"]
 
 A concept's terms are read the way questions are (lower case, stems, contractions expanded), so
-"Arimidex" and "arimidex's" both name hormone therapy. Question types are rules in the trigger
+"Arimidex" and "arimidex's" both name hormone therapy. A concept's ``endings`` name it by the end
+of a word that nothing else in the knowledge base uses (patterns, answers, vocabulary, lexicon
+terms): the many illnesses that are not ours ("blepharitis", "cardiomegaly") need no list, while
+"mucositis", which a pattern uses, stays ours. Question types are rules in the trigger
 language (see triggers.py). Intents say what they answer with ``about:`` (concepts) and
 ``asks:`` (a question type); the matcher counts a concept or a question type like a rare word
 that the intent's every pattern uses, so an unseen wording with the right subject and the right
@@ -53,6 +59,8 @@ class Concept:
     broader: tuple[str, ...] = ()
     path: str = ""
     line: int = 0
+    endings: tuple[str, ...] = ()
+    """Word endings that name this concept in a word the knowledge base does not otherwise use."""
 
     @property
     def feature(self) -> str:

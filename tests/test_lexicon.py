@@ -116,6 +116,22 @@ def test_other_illnesses_are_named_as_conditions(lexicon_bot: Bot, message: str)
     assert kinds == {"condition"}
 
 
+@pytest.mark.parametrize("message", ["what is blepharitis", "can meningitis come back after treatment",
+                                     "what causes cardiomegaly", "is muscular dystrophy inherited",
+                                     "hemiplegia after a fall"])
+def test_illnesses_no_list_names_are_read_by_the_ending_of_their_name(lexicon_bot: Bot, message: str) -> None:
+    assert focus(lexicon_bot, message) == ("other_disease",)
+
+
+@pytest.mark.parametrize("message, concept", [("mucositis after chemo", "mouth_sores"),
+                                              ("peripheral neuropathy in my feet", "neuropathy"),
+                                              ("my leukemia came back", "leukemia")])
+def test_a_word_the_knowledge_base_uses_is_never_read_by_its_ending(lexicon_bot: Bot, message: str,
+                                                                    concept: str) -> None:
+    assert concept in focus(lexicon_bot, message)
+    assert "other_disease" not in focus(lexicon_bot, message)
+
+
 @pytest.mark.parametrize("message, not_about", [
     ("will the treatment work", "work"),                   # "work" only in phrases
     ("I met my surgeon today", "secondary_cancer"),        # "mets" shares the stem of "met"

@@ -48,6 +48,8 @@ def load_error(folder: Path) -> IntentFileError:
         ("intents:\n  - id: a\n    patterns: [x]\n    answer: Call {emergncy_number}\n", 2, "unknown placeholder"),
         ("intents:\n  - id: a\n    patterns: [x]\n    answer: y\n    related: [nowhere]\n", 2, "'nowhere'"),
         ("intents: &a\n  - id: a\nother: *a\n", 1, "aliases"),
+        ("lexicon:\n  source: by hand (CC0)\n  concepts:\n    other:\n      kind: condition\n"
+         "      endings: [-itis]\n", 6, "`endings` must be a list of word endings"),
     ],
 )
 def test_broken_intent_files_name_the_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
