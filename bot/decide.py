@@ -179,8 +179,12 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
         return fallback((), settings, question=question, notice=notice)
     top = matches[0]
     runner_up = matches[1].confidence if len(matches) > 1 else 0.0
+    # One word, or a message with nothing of our subject about something the best match does not
+    # talk about ("anything I can do for my ear pain?"): offered, never answered outright.
     too_short = r.single_word and top.confidence < 1.0 and policy.threshold > 0
-    if not too_short and not r.other_illness:
+    off_focus = bool(r.unanswered) and not r.on_topic and top.confidence < 1.0
+    unsure = too_short or off_focus
+    if not unsure and not r.other_illness:
         if top.confidence >= policy.threshold and (top.confidence - runner_up >= policy.margin
                                                    or top.confidence >= 1.0):
             return answer(intents[top.intent], top.confidence, matches, question, notice,
@@ -198,7 +202,7 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
                           f"a long message about our subject, whose answer leads the next by "
                           f"{(top.confidence - runner_up) / top.confidence:.0%} of its score",
                           question_type=r.question_type)
-    if top.confidence >= policy.threshold and not too_short and not r.other_illness:
+    if top.confidence >= policy.threshold and not unsure and not r.other_illness:
         close = [m for m in matches if top.confidence - m.confidence < max(policy.margin, 0.1)]
         if all(intents[m.intent].type == "conversation" for m in close):
             # "thanks heaps, bye!": asking whether it was thanks or goodbye helps no one.
@@ -212,8 +216,12 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
                      matches=matches, notice=notice, question=question)
     options = tuple(suggestion(m, intents) for m in matches[: policy.max_suggestions]
                     if m.confidence > floor and intents[m.intent].type == "content")
-    return fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
-                    notice=notice)
+    declined = fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
+                        notice=notice)
+    if off_focus and not too_short and top.confidence >= policy.threshold:
+        return replace(declined, reason=f"the question is about {', '.join(r.unanswered)}, which the best "
+                                        f"candidate does not talk about")
+    return declined
 
 
 def _suggestion_floor(r: Reading, policy: Policy) -> float:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -166,6 +166,7 @@ class Matcher:
         """The lookups computed from the index, after building it or restoring it."""
         self._all_texts = [(text, n) for n, e in enumerate(self.index) for text in e.texts]
         self._subjects = {e.intent.id: e.subjects for e in self.index}
+        self._by_id = {e.intent.id: e for e in self.index}
 
     STATE_VERSION = 2
 
@@ -320,6 +321,12 @@ class Matcher:
             counts = {f: len(patterns) for f, patterns in entry.postings.items()}
             counts.update(dict.fromkeys(entry.declared, len(entry.texts)))
             yield entry.intent.id, counts
+
+    def talks_about(self, intent_id: str, concepts: Iterable[str]) -> bool:
+        """Whether an intent says it answers (``about:``) or has a pattern naming any of these
+        concepts."""
+        entry = self._by_id[intent_id]
+        return any(CONCEPT_PREFIX + c in entry.declared or CONCEPT_PREFIX + c in entry.postings for c in concepts)
 
     def subjects(self, intent_id: str) -> frozenset[str]:
         """The subjects (context terms) an intent is about; empty for a general intent."""

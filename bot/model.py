@@ -106,7 +106,8 @@ class Reply:
     answer's references; ``matches`` are the top candidates, best first, with the pattern, file
     and line that matched; ``notice`` is a short note to show before the reply ("Your message was
     long..."), or None; ``question`` is the message as the bot read it; ``reason`` says why an
-    answer was given despite a low score or a close runner-up; ``red_flags`` lists, for an
+    answer was given despite a low score or a close runner-up, or why a confident candidate was
+    not answered; ``red_flags`` lists, for an
     emergency, every category the message set off, most urgent first; ``focus`` are the lexicon
     concepts the message was read as being about and ``question_type`` the kind of question it
     asks; ``related`` are an answer's "You might also ask" questions.
@@ -127,7 +128,8 @@ class Reply:
     question: str = ""
     """The message this reply answers, as the bot read it."""
     reason: str = ""
-    """Why an answer was given despite a low score or a close runner-up, if that was the case."""
+    """Why an answer was given despite a low score or a close runner-up, or why a confident
+    candidate was not answered, if that was the case."""
     red_flags: tuple[str, ...] = ()
     """For an emergency reply: every red-flag category the message set off, most urgent first
     (``intent`` is the first of them)."""

@@ -96,6 +96,9 @@ class Reading:
     ask_agrees: bool = True
     """The question sentence, read alone, points to the same best answer as the whole message
     (always true for a message that is all question)."""
+    unanswered: tuple[str, ...] = ()
+    """Concepts the question names that the best match does not talk about, not even by a
+    broader concept ("ear pain" for an answer about lowering the risk of recurrence)."""
     words: int = 0
     """How many words the message has (long messages are judged a little differently)."""
     on_topic: bool = False
@@ -187,8 +190,11 @@ class Reader:
         dispute = (second_reading if decided_by is analysis
                    else cache(lambda: self._likelihood().opinion(decided_by)))
         personal, certain = self._personal(whole, analysis.question_type, on_topic)
+        named = decided_by.matched_concepts
+        unanswered = named if matches and named and not self.matcher.talks_about(
+            matches[0].intent, self.analyzer.lexicon.expand(named)) else ()
         return Reading(**{**base.__dict__, "rule": rule, "matches": matches, "also": also, "ask_agrees": ask_agrees,
-                          "personal": personal, "personal_certain": certain,
+                          "personal": personal, "personal_certain": certain, "unanswered": unanswered,
                           "feeling": bool(self._feelings and self._feelings.detect(whole.stems)),
                           "personal_intent": self.personal.intent or None,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading,

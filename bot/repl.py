@@ -285,7 +285,7 @@ class Chat:
         if reply.kind in ("clarify", "fallback"):
             verdict = ("no candidate led the others clearly enough" if reply.kind == "clarify"
                        else "no candidate was confident enough")
-            lines.append(f"  {verdict}")
+            lines.append(f"  {terminal_safe(reply.reason) if reply.reason else verdict}")
         if matches and reply.kind != "emergency":
             label = "runners-up:" if reply.kind == "answer" else "best candidates:"
             lines.append(f"  {label}")

@@ -49,6 +49,18 @@ def test_a_message_about_another_illness_is_declined_without_options(shipped_bot
     assert reply.suggestions == ()
 
 
+def test_a_question_about_something_no_answer_talks_about_is_offered_not_answered(shipped_bot: Bot) -> None:
+    # "is there anything I can do..." is the wording of the answer on lowering the risk of
+    # recurrence, which says nothing of ear pain: the shared words are not what was asked.
+    reply = shipped_bot.ask("Is there anything I can do for my ear pain?")
+    assert reply.kind == "fallback"
+    assert "ear_pain" in reply.reason
+    assert "pain" in {s.intent for s in reply.suggestions}
+    about_cancer = shipped_bot.ask("Is there anything I can do for my ear pain after head and neck cancer?")
+    assert about_cancer.intent == "head_neck_recurrence_signs"
+    assert shipped_bot.ask("is there anything I can do to help myself?").intent == "lower_recurrence_risk"
+
+
 def test_a_dose_question_about_another_illness_is_declined_and_one_about_cancer_is_not(shipped_bot: Bot) -> None:
     assert shipped_bot.ask("How many mg of levothyroxine should I take for my underactive thyroid?").kind == "fallback"
     assert shipped_bot.ask("How many mg of tamoxifen should I take?").intent == "personal_advice"
