@@ -161,7 +161,8 @@ class Reader:
             alarm = replace(alarm, fired=())
         language = self._language(whole)
         if alarm.fired and not alarm.asking:
-            return Reading(text, notice, alarm, language, words=len(whole.words), on_topic=on_topic)
+            return Reading(text, notice, alarm, language, other_illness=other_illness, words=len(whole.words),
+                           on_topic=on_topic)
         asks, story = self._asks(meant)
         ask = asks[0] if asks else meant
         alone = whole if ask == meant else self.analyzer.analyse(ask)  # the ask read on its own
