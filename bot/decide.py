@@ -17,8 +17,11 @@ In order:
    answer. The second reading, the word-likelihood model (likelihood.py), may confirm the best
    match: when it agrees with high probability on a question about our subject, the bot answers
    from a lower score and without the usual lead, because two different readings rarely agree on
-   the same wrong answer. A question of a single word ("chemo?") is never answered outright unless
-   it is a whole pattern ("hello"): it is offered as a suggestion instead.
+   the same wrong answer. In a close call it may also choose the runner-up, but only when it is
+   near certain of it (``overturn``). A question of a single word ("chemo?") is never answered
+   outright unless it is a whole pattern ("hello"), and neither is a message with nothing of our
+   subject that names something the best match does not talk about ("ear pain" matched on "is
+   there anything I can do"): they are offered as suggestions instead.
 5. A message about our subject that is not answered always gets its best few topics as numbered
    options; a message about something else is declined without them.
 
@@ -195,6 +198,13 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"a close call that the second reading (word likelihood) settles: "
                           f"it is {opinion.probability:.0%} sure of the same answer", question_type=r.question_type)
+        if (opinion is not None and len(matches) > 1 and opinion.intent == matches[1].intent
+                and top.confidence - runner_up < policy.margin and opinion.probability >= policy.overturn
+                and runner_up >= _confirmed_floor(r.words, r.on_topic, policy)):
+            second = matches[1]
+            return answer(intents[second.intent], second.confidence, (second, top, *matches[2:]), question, notice,
+                          f"a close call that the second reading (word likelihood) settles for the runner-up: "
+                          f"it is {opinion.probability:.0%} sure of it", question_type=r.question_type)
         if (r.on_topic and r.ask_agrees and top.intent == best_overall
                 and _long_and_clear(top.confidence, runner_up, r.words, policy)
                 and not _disputed(r.dispute or r.second_reading, top.intent, policy)):

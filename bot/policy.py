@@ -34,6 +34,9 @@ class Policy:
     """...and then a question with a topic word may be answered from this score, with no margin,"""
     confirmed_long: float = 0.2
     """...and a long one from this score."""
+    overturn: float = 0.99
+    """In a close call (within ``margin``), the second reading may choose the runner-up instead,
+    from the same scores, only when it gives it at least this probability."""
     suggestion_floor: float = 0.2
     """Fallback suggestions are offered only above this score..."""
     topic_suggestion_floor: float = 0.0

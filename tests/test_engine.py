@@ -412,19 +412,21 @@ def test_a_close_call_about_a_sore_throat_is_not_taken_for_cancer(shipped_bot: B
     assert shipped_bot.ask("sore throat and a cold what should i take").kind == "fallback"
 
 
-@pytest.mark.parametrize("top, opinion, probability, on_topic, words, kind", [
-    (0.29, "recurrence_types", 0.97, True, 9, "answer"),     # confirmed close call about cancer
-    (0.29, "recurrence_types", 0.97, False, 9, "fallback"),  # confirmed, but never names cancer
-    (0.29, "what_is_recurrence", 0.97, True, 9, "fallback"), # the second reading disagrees
-    (0.29, "recurrence_types", 0.60, True, 9, "fallback"),   # the second reading is unsure
-    (0.26, "recurrence_types", 0.97, True, 9, "fallback"),   # too low for a short question
-    (0.22, "recurrence_types", 0.97, True, 20, "answer"),    # a long message may go lower
-    (0.34, "recurrence_types", 0.97, False, 9, "answer"),    # above the threshold: no lead needed
-    (0.34, "what_is_recurrence", 0.97, False, 9, "clarify"), # above it, no lead, no agreement
+@pytest.mark.parametrize("top, opinion, probability, on_topic, words, kind, intent", [
+    (0.29, "recurrence_types", 0.97, True, 9, "answer", "recurrence_types"),      # confirmed close call about cancer
+    (0.29, "recurrence_types", 0.97, False, 9, "fallback", None),                 # confirmed, but never names cancer
+    (0.29, "what_is_recurrence", 0.97, True, 9, "fallback", None),                # the second reading disagrees...
+    (0.30, "what_is_recurrence", 0.995, True, 9, "answer", "what_is_recurrence"),  # ...and is near certain of the runner-up
+    (0.29, "recurrence_types", 0.60, True, 9, "fallback", None),                  # the second reading is unsure
+    (0.26, "recurrence_types", 0.97, True, 9, "fallback", None),                  # too low for a short question
+    (0.26, "what_is_recurrence", 0.995, True, 9, "fallback", None),               # for the runner-up too
+    (0.22, "recurrence_types", 0.97, True, 20, "answer", "recurrence_types"),     # a long message may go lower
+    (0.34, "recurrence_types", 0.97, False, 9, "answer", "recurrence_types"),     # above the threshold: no lead needed
+    (0.34, "what_is_recurrence", 0.97, False, 9, "clarify", None),                # above it, no lead, no agreement
 ])
-def test_the_second_reading_only_confirms_the_best_match(
+def test_the_second_reading_settles_a_close_call_and_overturns_it_only_when_near_certain(
         shipped_bot: Bot, top: float, opinion: str, probability: float, on_topic: bool, words: int,
-        kind: str) -> None:
+        kind: str, intent: str | None) -> None:
     from bot import Policy, Reading
     from bot.decide import decide
     from bot.likelihood import Opinion
@@ -435,9 +437,10 @@ def test_the_second_reading_only_confirms_the_best_match(
     reply = decide(Reading("", matches=tuple(matches), words=words, on_topic=on_topic,
                            second_reading=lambda: Opinion(opinion, probability)),
                    intents, shipped_bot.settings, Policy())
-    assert reply.kind == kind
-    if kind == "answer":
-        assert reply.intent == "recurrence_types"
+    assert (reply.kind, reply.intent) == (kind, intent)
+    if intent == "what_is_recurrence":
+        assert reply.matches[0].intent == intent  # /why shows the pattern of the answer given
+        assert "runner-up" in reply.reason
 
 
 def test_the_second_reading_never_rescues_an_out_of_scope_question(shipped_bot: Bot) -> None:
