@@ -218,6 +218,55 @@ def test_a_general_question_about_a_result_is_not_taken_as_personal(shipped_bot:
     assert reply.intent == "tumor_markers"
 
 
+@pytest.mark.parametrize("message", [
+    "There's a new lump near my scar. Has my breast cancer come back?",
+    "I have night sweats again. Is my hodgkins back?",
+    "My husband is off his food and more tired than usual. Is his bowel cancer back?",
+])
+def test_asking_whether_ones_own_cancer_is_back_now_is_personal(shipped_bot: Bot, message: str) -> None:
+    reply = shipped_bot.ask(message)
+    assert reply.intent == "personal_advice" and reply.question_type == "is_it_back"
+
+
+@pytest.mark.parametrize("message, intent", [
+    ("How do I tell my kids my cancer is back?", "talking_to_family"),           # it is back: a statement
+    ("If I get cancer in my other breast, is that my old cancer coming back?", "breast_other_breast"),
+    ("What signs might mean my throat cancer has come back?", "head_neck_recurrence_signs"),
+])
+def test_a_statement_or_a_general_question_about_it_coming_back_is_not_personal(shipped_bot: Bot, message: str,
+                                                                                intent: str) -> None:
+    assert shipped_bot.ask(message).intent == intent
+
+
+@pytest.mark.parametrize("message", [
+    "will I make it to christmas",
+    "my dad's melanoma is back, is he going to survive this?",
+    "My wife's cancer has spread to her liver. Will she still be here next summer?",
+])
+def test_survival_asked_in_everyday_words_gets_words_about_prognosis(shipped_bot: Bot, message: str) -> None:
+    reply = shipped_bot.ask(message)
+    assert reply.intent == "personal_advice" and reply.question_type == "prognosis"
+
+
+@pytest.mark.parametrize("message", [
+    "Is it safe for him to stop his Keytruda? He has been on it for two years.",
+    "My dad is on osimertinib and his skin is awful. Should he stop it for a while?",
+    "can I cut my capecitabine tablets in half?",
+])
+def test_stopping_or_halving_ones_own_cancer_medicine_is_personal(shipped_bot: Bot, message: str) -> None:
+    reply = shipped_bot.ask(message)
+    assert reply.intent == "personal_advice" and reply.question_type == "medicine_change"
+
+
+@pytest.mark.parametrize("message", [
+    "my dog has lymphoma, how long has she got left",
+    "should I stop my sertraline, I feel better now",
+    "what dose of levothyroxine should I be on?",
+])
+def test_a_pets_cancer_or_a_medicine_for_another_illness_is_declined(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.ask(message).kind == "fallback"
+
+
 def test_never_having_had_cancer_is_not_ones_own_case(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("My husband has never had cancer. At what age should he get a PSA screening test?")
     assert reply.intent != "personal_advice"
