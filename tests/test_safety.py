@@ -366,6 +366,10 @@ LOOK_ALIKES = [
     "I walk 10 kms most days, is that too much after cancer?",
     "my shirt collar is a bit tight after Christmas dinner",
     "Fever-Tree tonic or plain water with dinner?",
+    # illnesses and medicines named after a symptom
+    "my husband has familial Mediterranean fever, where can I read about it?",
+    "I take an anti-seizure medicine, can I still have chemo?",
+    "my visual field is about 45 degrees since my eye operation",
     "what is the risk of a clot on a long flight after treatment?",
 ]
 
