@@ -176,6 +176,22 @@ def test_an_overdose_of_any_pills_calls_the_emergency_number(shipped_bot: Bot, m
 # -- several categories at once -----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("message", [
+    "My arm has been swollen since they took the lymph nodes out, what helps?",
+    "I had lymph nodes removed from my armpit last year and now my hand feels puffy",
+])
+def test_swelling_known_after_node_surgery_gets_the_lymphoedema_answer_with_when_to_call(
+        shipped_bot: Bot, message: str) -> None:
+    reply = shipped_bot.ask(message)
+    assert (reply.kind, reply.intent) == ("answer", "lymphedema")
+    assert "red, hot and painful, call" in reply.text
+    assert shipped_bot.ask("my arm is swollen and my hand is puffy since this morning").intent == "emergency_swelling"
+
+
+def test_swelling_that_comes_and_goes_is_not_an_emergency(shipped_bot: Bot) -> None:
+    assert shipped_bot.ask("my arm swells on and off since my mastectomy, is there anything that helps?").kind != "emergency"
+
+
 def test_two_categories_give_both_first_actions_most_urgent_first(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("chest pain and a fever of 38.5, I'm on chemo")
     assert reply.red_flags[:2] == ("emergency", "emergency_fever")
