@@ -107,10 +107,10 @@ class Reply:
     and line that matched; ``notice`` is a short note to show before the reply ("Your message was
     long..."), or None; ``question`` is the message as the bot read it; ``reason`` says why an
     answer was given despite a low score or a close runner-up, or why a confident candidate was
-    not answered; ``red_flags`` lists, for an
-    emergency, every category the message set off, most urgent first; ``focus`` are the lexicon
-    concepts the message was read as being about and ``question_type`` the kind of question it
-    asks; ``related`` are an answer's "You might also ask" questions.
+    not answered; ``red_flags`` lists, for an emergency, every category the message set off, most
+    urgent first; ``focus`` are the lexicon concepts the message was read as being about and
+    ``question_type`` the kind of question it asks; ``related`` are an answer's "You might also
+    ask" questions.
 
     >>> Reply(kind="answer", text="...", intent="what_is_recurrence").kind
     'answer'
