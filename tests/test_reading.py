@@ -249,6 +249,14 @@ def test_survival_asked_in_everyday_words_gets_words_about_prognosis(shipped_bot
 
 
 @pytest.mark.parametrize("message", [
+    "can I make it to my appointment after chemo?",
+    "my mum has cancer, will the nurse be here at 9 tomorrow?",
+])
+def test_getting_somewhere_or_someone_being_there_is_not_a_prognosis(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.ask(message).intent != "personal_advice"
+
+
+@pytest.mark.parametrize("message", [
     "Is it safe for him to stop his Keytruda? He has been on it for two years.",
     "My dad is on osimertinib and his skin is awful. Should he stop it for a while?",
     "can I cut my capecitabine tablets in half?",
