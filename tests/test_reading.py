@@ -248,6 +248,13 @@ def test_survival_asked_in_everyday_words_gets_words_about_prognosis(shipped_bot
     assert reply.intent == "personal_advice" and reply.question_type == "prognosis"
 
 
+def test_a_question_asked_of_ones_own_case_in_so_many_words_is_personal(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("Is it safe for me personally to get pregnant now, two years after my breast cancer?")
+    assert reply.intent == "personal_advice" and reply.question_type == "for_me"
+    # "person" is not "personally"
+    assert shipped_bot.ask("I had bladder cancer. Is there a real person I could speak to?").intent == "talk_to_human"
+
+
 @pytest.mark.parametrize("message", [
     "can I make it to my appointment after chemo?",
     "my mum has cancer, will the nurse be here at 9 tomorrow?",
