@@ -248,6 +248,11 @@ def test_survival_asked_in_everyday_words_gets_words_about_prognosis(shipped_bot
     assert reply.intent == "personal_advice" and reply.question_type == "prognosis"
 
 
+def test_what_ones_own_test_found_is_a_result_for_the_care_team(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("my tumour test found a KRAS mutation, is that bad for my bowel cancer?")
+    assert reply.intent == "personal_advice" and reply.question_type == "result_meaning"
+
+
 def test_a_question_asked_of_ones_own_case_in_so_many_words_is_personal(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("Is it safe for me personally to get pregnant now, two years after my breast cancer?")
     assert reply.intent == "personal_advice" and reply.question_type == "for_me"
