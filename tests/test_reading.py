@@ -248,6 +248,15 @@ def test_survival_asked_in_everyday_words_gets_words_about_prognosis(shipped_bot
     assert reply.intent == "personal_advice" and reply.question_type == "prognosis"
 
 
+@pytest.mark.parametrize("message", [
+    "my dad's lung cancer is back. should he have more chemo or go for comfort care now?",
+    "would I be better off having surgery or radiotherapy for my prostate cancer coming back?",
+    "Is it ok for me to stop my letrozole after three years?",
+])
+def test_a_choice_of_treatment_for_one_person_is_personal(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.ask(message).intent == "personal_advice"
+
+
 def test_what_ones_own_test_found_is_a_result_for_the_care_team(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("my tumour test found a KRAS mutation, is that bad for my bowel cancer?")
     assert reply.intent == "personal_advice" and reply.question_type == "result_meaning"
