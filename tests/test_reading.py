@@ -257,6 +257,22 @@ def test_a_choice_of_treatment_for_one_person_is_personal(shipped_bot: Bot, mess
     assert shipped_bot.ask(message).intent == "personal_advice"
 
 
+@pytest.mark.parametrize("message", [
+    "my bloods were off at clinic, has my cancer spread to my bones?",
+    "my PSA is undetectable after surgery, does that mean I'm cured?",
+    "is my husband's cancer curable now it has come back?",
+    "what's my survival rate with stage 3 bowel cancer?",
+    "can you read my scan report? it mentions a new spot on my lung since my cancer",
+])
+def test_ones_own_outlook_and_results_asked_in_other_words_are_personal(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.ask(message).intent == "personal_advice"
+
+
+def test_whether_a_spread_cancer_takes_a_new_name_stays_a_general_question(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("My dad's bowel cancer has spread to his liver. Does that mean he has liver cancer now?")
+    assert reply.intent == "spread_keeps_name"
+
+
 def test_what_ones_own_test_found_is_a_result_for_the_care_team(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("my tumour test found a KRAS mutation, is that bad for my bowel cancer?")
     assert reply.intent == "personal_advice" and reply.question_type == "result_meaning"
