@@ -465,6 +465,7 @@ def test_a_general_question_gets_the_guidance_as_information(shipped_bot: Bot, q
     "sudden crushing pain in my chest, had breast cancer 2 yrs ago",
     "the seizures are happening again since my brain mets were treated",
     "what happens if you take all your morphine at once",
+    "what happens if I have chest pain and can't breathe now",
 ])
 def test_when_it_may_be_happening_now_it_counts_as_now(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.ask(message).kind == "emergency"
