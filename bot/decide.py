@@ -21,7 +21,8 @@ In order:
    near certain of it (``overturn``). A question of a single word ("chemo?") is never answered
    outright unless it is a whole pattern ("hello"), and neither is a message with nothing of our
    subject that names something the best match does not talk about ("ear pain" matched on "is
-   there anything I can do"): they are offered as suggestions instead.
+   there anything I can do"), nor one that names nothing of ours matched only modestly by an
+   answer whose every pattern is about cancer: they are offered as suggestions instead.
 5. A message about our subject that is not answered always gets its best few topics as numbered
    options; a message about something else is declined without them.
 
@@ -183,10 +184,13 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
     top = matches[0]
     runner_up = matches[1].confidence if len(matches) > 1 else 0.0
     # One word, or a message with nothing of our subject about something the best match does not
-    # talk about ("anything I can do for my ear pain?"): offered, never answered outright.
+    # talk about ("anything I can do for my ear pain?"), or matched only modestly by an answer
+    # that is about cancer through and through: offered, never answered outright.
     too_short = r.single_word and top.confidence < 1.0 and policy.threshold > 0
     off_focus = bool(r.unanswered) and not r.on_topic and top.confidence < 1.0
-    unsure = too_short or off_focus
+    off_topic = (not (r.on_topic or r.in_context or r.names_ours) and r.best_on_topic >= policy.topic_bound_share
+                 and top.confidence < policy.topic_bound_floor)
+    unsure = too_short or off_focus or off_topic
     if not unsure and not r.other_illness:
         if top.confidence >= policy.threshold and (top.confidence - runner_up >= policy.margin
                                                    or top.confidence >= 1.0):
@@ -228,9 +232,15 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
                     if m.confidence > floor and intents[m.intent].type == "content")
     declined = fallback(options, settings, confidence=top.confidence, matches=matches, question=question,
                         notice=notice)
-    if off_focus and not too_short and top.confidence >= policy.threshold:
+    if too_short or top.confidence < policy.threshold:
+        return declined
+    if off_focus:
         return replace(declined, reason=f"the question is about {', '.join(r.unanswered)}, which the best "
                                         f"candidate does not talk about")
+    if off_topic:
+        return replace(declined, reason=f"the best candidate is about cancer in its every question and this "
+                                        f"message never names our subject: it would need a score of "
+                                        f"{policy.topic_bound_floor:.2f}")
     return declined
 
 

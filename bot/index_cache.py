@@ -203,13 +203,13 @@ def _numbers_below(values: list[object], limit: int) -> bool:
 
 
 def _entry_problem(entry: object, patterns: int) -> str | None:
-    # A sixth field, the features an intent declares it answers (about:, asks:), comes with the
-    # lexicon work; Matcher.from_state refuses a state of the wrong length for its version.
-    if type(entry) is not tuple or len(entry) not in (5, 6):
-        return "not five or six fields"
-    subjects, texts, totals, postings, shortest, *declared = entry
-    if declared and (type(declared[0]) is not frozenset or not _all_of(declared[0], str)):
+    if type(entry) is not tuple or len(entry) != 7:
+        return "not seven fields"
+    subjects, texts, totals, postings, shortest, declared, on_topic = entry
+    if type(declared) is not frozenset or not _all_of(declared, str):
         return "declared features are not a set of features"
+    if type(on_topic) is not float or not 0.0 <= on_topic <= 1.0:
+        return "the share of patterns on topic is not a number from 0 to 1"
     if type(subjects) is not frozenset or not _all_of(subjects, str):
         return "subjects are not a set of terms"
     if type(texts) is not list or len(texts) != patterns or not _all_of(texts, str):

@@ -85,6 +85,7 @@ class _IntentIndex:
     postings: dict[str, list[int]]        # feature -> patterns (local index) using it
     shortest: tuple[int, ...] = ()        # the two shortest patterns, for the string comparison
     declared: frozenset[str] = frozenset()  # the concepts and question type it says it answers
+    on_topic: float = 0.0                 # the share of its patterns that use a topic word (cancer, chemo...)
 
 
 def features_of(terms: Sequence[str]) -> list[str]:
@@ -142,7 +143,8 @@ class Matcher:
         postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for number, (intent, patterns, features) in enumerate(zip(self.intents, analysed, pattern_features)):
             entry = _IntentIndex(intent, subjects_of[number], [" ".join(a.words) for a in patterns], [],
-                                 defaultdict(list), declared=declared[number])
+                                 defaultdict(list), declared=declared[number],
+                                 on_topic=sum(map(analyzer.on_topic, patterns)) / len(patterns) if patterns else 0.0)
             for local, pattern in enumerate(features):  # features_of lists each feature once
                 entry.totals.append(sum(weight_of[f] for f in pattern))
                 for feature in pattern:
@@ -168,7 +170,7 @@ class Matcher:
         self._subjects = {e.intent.id: e.subjects for e in self.index}
         self._by_id = {e.intent.id: e for e in self.index}
 
-    STATE_VERSION = 2
+    STATE_VERSION = 3
 
     def state(self) -> dict[str, object]:
         """The built index as plain values (numbers, strings, lists, tuples, dicts, sets), which
@@ -179,7 +181,8 @@ class Matcher:
             "max_idf": self.max_idf,
             "idf": self.idf,
             "postings": self.postings,
-            "index": [(e.subjects, e.texts, e.totals, e.postings, e.shortest, e.declared) for e in self.index],
+            "index": [(e.subjects, e.texts, e.totals, e.postings, e.shortest, e.declared, e.on_topic)
+                      for e in self.index],
         }
 
     @classmethod
@@ -201,8 +204,8 @@ class Matcher:
         matcher.idf = state["idf"]  # type: ignore[assignment]
         matcher.postings = state["postings"]  # type: ignore[assignment]
         entries = state["index"]
-        matcher.index = [_IntentIndex(intent, subjects, texts, totals, postings, shortest, declared)
-                         for intent, (subjects, texts, totals, postings, shortest, declared)
+        matcher.index = [_IntentIndex(intent, subjects, texts, totals, postings, shortest, declared, on_topic)
+                         for intent, (subjects, texts, totals, postings, shortest, declared, on_topic)
                          in zip(matcher.intents, entries, strict=True)]  # type: ignore[call-overload]
         matcher._derive()
         return matcher
@@ -327,6 +330,11 @@ class Matcher:
         concepts."""
         entry = self._by_id[intent_id]
         return any(CONCEPT_PREFIX + c in entry.declared or CONCEPT_PREFIX + c in entry.postings for c in concepts)
+
+    def on_topic_share(self, intent_id: str) -> float:
+        """The share of an intent's patterns that use one of the vocabulary's topic words: 1.0 for
+        an answer whose every pattern is about cancer ("adjuvant therapy after surgery")."""
+        return self._by_id[intent_id].on_topic
 
     def subjects(self, intent_id: str) -> frozenset[str]:
         """The subjects (context terms) an intent is about; empty for a general intent."""

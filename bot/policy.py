@@ -37,6 +37,12 @@ class Policy:
     overturn: float = 0.99
     """In a close call (within ``margin``), the second reading may choose the runner-up instead,
     from the same scores, only when it gives it at least this probability."""
+    topic_bound_share: float = 0.9
+    """An answer whose patterns (at least this share of them) all use a topic word (cancer,
+    chemo...) is about our subject through and through..."""
+    topic_bound_floor: float = 0.45
+    """...and a message that uses none is answered from it only from this score: "can I take
+    zinc and zinc citrate together?" is not the answer on supplements after cancer."""
     suggestion_floor: float = 0.2
     """Fallback suggestions are offered only above this score..."""
     topic_suggestion_floor: float = 0.0

@@ -99,6 +99,13 @@ class Reading:
     unanswered: tuple[str, ...] = ()
     """Concepts the question names that the best match does not talk about, not even by a
     broader concept ("ear pain" for an answer about lowering the risk of recurrence)."""
+    best_on_topic: float = 0.0
+    """The share of the best match's patterns that use a topic word (1.0: every one)."""
+    in_context: bool = False
+    """The message was read with the subject of earlier turns of a conversation."""
+    names_ours: bool = False
+    """The message names a cancer, or a treatment or test of ours (a lexicon concept of those
+    kinds), even without a topic word: "erectile dysfunction after prostatectomy"."""
     words: int = 0
     """How many words the message has (long messages are judged a little differently)."""
     on_topic: bool = False
@@ -196,6 +203,10 @@ class Reader:
             matches[0].intent, self.analyzer.lexicon.expand(named)) else ()
         return Reading(**{**base.__dict__, "rule": rule, "matches": matches, "also": also, "ask_agrees": ask_agrees,
                           "personal": personal, "personal_certain": certain, "unanswered": unanswered,
+                          "best_on_topic": self.matcher.on_topic_share(matches[0].intent) if matches else 0.0,
+                          "in_context": bool(context),
+                          "names_ours": bool({self.analyzer.lexicon.kind(c) for c in focus}
+                                             & {"site", "cancer", "treatment", "test"}),
                           "feeling": bool(self._feelings and self._feelings.detect(whole.stems)),
                           "personal_intent": self.personal.intent or None,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading,

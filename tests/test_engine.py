@@ -443,6 +443,36 @@ def test_the_second_reading_settles_a_close_call_and_overturns_it_only_when_near
         assert "runner-up" in reply.reason
 
 
+@pytest.mark.parametrize("on_topic, in_context, names_ours, confidence, kind", [
+    (False, False, False, 0.40, "fallback"),   # never names our subject: a modest score is not enough
+    (False, False, False, 0.50, "answer"),     # a clear score is
+    (True, False, False, 0.40, "answer"),      # a topic word ("cancer", "chemo")
+    (False, True, False, 0.40, "answer"),      # the conversation's subject
+    (False, False, True, 0.40, "answer"),      # a cancer, treatment or test by name ("prostatectomy")
+])
+def test_an_answer_about_cancer_through_and_through_needs_a_message_about_our_subject(
+        shipped_bot: Bot, on_topic: bool, in_context: bool, names_ours: bool, confidence: float,
+        kind: str) -> None:
+    from bot import Policy, Reading
+    from bot.decide import decide
+    from bot.model import Match
+
+    matches = [Match("recurrence_timing", confidence, ""), Match("follow_up_schedule", 0.2, "")]
+    intents = {i: shipped_bot.intent(i) for i in ("recurrence_timing", "follow_up_schedule")}
+    reading = Reading("", matches=tuple(matches), words=6, on_topic=on_topic, in_context=in_context,
+                      names_ours=names_ours, best_on_topic=1.0)
+    reply = decide(reading, intents, shipped_bot.settings, Policy())
+    assert reply.kind == kind
+    if kind == "fallback":
+        assert "never names our subject" in reply.reason
+        assert [s.intent for s in reply.suggestions][:1] == ["recurrence_timing"]
+
+
+def test_a_question_about_pain_in_general_is_offered_and_one_about_cancer_pain_answered(shipped_bot: Bot) -> None:
+    assert shipped_bot.ask("what is groin pain?").kind == "fallback"
+    assert shipped_bot.ask("how is pain from cancer treated?").intent == "pain"
+
+
 def test_the_second_reading_never_rescues_an_out_of_scope_question(shipped_bot: Bot) -> None:
     from bot import Policy, Reading
     from bot.decide import decide
