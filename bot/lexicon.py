@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Mapping
 
 CONCEPT_KINDS = ("site", "cancer", "treatment", "test", "symptom", "body", "condition", "topic", "person")
 """What a concept may be. ``condition`` is an illness other than cancer: a message about one and
@@ -119,3 +119,7 @@ class Lexicon:
     def kind(self, concept_id: str) -> str:
         concept = self.concepts.get(concept_id)
         return concept.kind if concept else ""
+
+    def kinds(self, concept_ids: Iterable[str]) -> set[str]:
+        """The kinds of these concepts ("site", "treatment"...), each once."""
+        return {self.kind(c) for c in concept_ids}

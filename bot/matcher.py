@@ -167,7 +167,6 @@ class Matcher:
     def _derive(self) -> None:
         """The lookups computed from the index, after building it or restoring it."""
         self._all_texts = [(text, n) for n, e in enumerate(self.index) for text in e.texts]
-        self._subjects = {e.intent.id: e.subjects for e in self.index}
         self._by_id = {e.intent.id: e for e in self.index}
 
     STATE_VERSION = 3
@@ -338,4 +337,5 @@ class Matcher:
 
     def subjects(self, intent_id: str) -> frozenset[str]:
         """The subjects (context terms) an intent is about; empty for a general intent."""
-        return self._subjects.get(intent_id, frozenset())
+        entry = self._by_id.get(intent_id)
+        return entry.subjects if entry is not None else frozenset()

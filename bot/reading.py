@@ -184,8 +184,7 @@ class Reader:
         decided_by = analysis  # the text the matches came from
         if ask != meant and story:
             # The question decides a story only when it is a question and the story is about cancer.
-            may_decide = _is_question(ask) and bool({self.analyzer.lexicon.kind(c) for c in whole.concepts}
-                                                    & {"site", "cancer"})
+            may_decide = _is_question(ask) and bool(self.analyzer.lexicon.kinds(whole.concepts) & {"site", "cancer"})
             asked = matches
             matches = self._prefer_ask(matches, whole, may_decide)
             decided_by = analysis if matches is asked else whole
@@ -205,8 +204,7 @@ class Reader:
                           "personal": personal, "personal_certain": certain, "unanswered": unanswered,
                           "best_on_topic": self.matcher.on_topic_share(matches[0].intent) if matches else 0.0,
                           "in_context": bool(context),
-                          "names_ours": bool({self.analyzer.lexicon.kind(c) for c in focus}
-                                             & {"site", "cancer", "treatment", "test"}),
+                          "names_ours": bool(self.analyzer.lexicon.kinds(focus) & {"site", "cancer", "treatment", "test"}),
                           "feeling": bool(self._feelings and self._feelings.detect(whole.stems)),
                           "personal_intent": self.personal.intent or None,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading,
@@ -241,7 +239,7 @@ class Reader:
         (a cancer, a cancer treatment or test): general health words such as "treatment" or
         "doctor" do not make "my epilepsy treatment" ours."""
         concepts = set(analysis.concepts)
-        kinds = {self.analyzer.lexicon.kind(c) for c in concepts}
+        kinds = self.analyzer.lexicon.kinds(concepts)
         return "condition" in kinds and not kinds & {"site", "cancer"} and not concepts & set(self.personal.about)
 
     def _language(self, analysis: Analysis) -> str:
