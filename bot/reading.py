@@ -290,8 +290,11 @@ class Reader:
             return [], []
         asks: list[str] = []
         story: list[str] = []
+        # Someone who marks a question with "?" marks them all: then "When it came back they
+        # tested the tumour." is part of the story, though it starts with a question word.
+        marked = any("?" in sentence for sentence in sentences)
         for sentence in sentences:
-            if _is_question(sentence):
+            if "?" in sentence if marked else _is_question(sentence):
                 asks.extend(part for part in _JOINED_QUESTION.split(sentence) if len(normalised_words(part)) >= 2)
             else:
                 story.append(sentence)

@@ -150,6 +150,15 @@ def test_an_answer_from_the_story_is_disputed_only_by_a_reading_of_the_story(shi
     assert reading.dispute() == shipped_bot.likelihood.opinion(shipped_bot.analyzer.analyse(message))
 
 
+def test_a_story_sentence_that_starts_with_a_question_word_is_not_the_question(shipped_bot: Bot) -> None:
+    message = ("When my lung cancer came back they tested the tumour and found a mutation. Now they want me "
+               "on a daily tablet that goes after it. How do these targeted medicines work?")
+    reading = shipped_bot.read(message)
+    assert reading.ask == "How do these targeted medicines work?"
+    assert shipped_bot.read("how do i get on a clinical trial. my oncologist never mentions them").ask \
+        == "how do i get on a clinical trial."  # with no question mark, a question word still marks it
+
+
 def test_a_very_long_message_keeps_its_question_at_the_end(shipped_bot: Bot) -> None:
     story = "We have had a long year with the hospital, the scans and the waiting. " * 60  # about 4 KB
     reply = shipped_bot.ask(story + "What is immunotherapy and how is it used when cancer comes back?")
