@@ -279,6 +279,28 @@ def test_ones_own_outlook_and_results_asked_in_other_words_are_personal(shipped_
     assert shipped_bot.ask(message).intent == "personal_advice"
 
 
+@pytest.mark.parametrize("message", [
+    "I'm 58 and had bowel cancer two years ago. All my scans are clear. Am I cured now?",
+    "I had myeloma and my calcium is raised on my bloods. Does it mean I have relapsed?",
+    "The CT after six rounds of chemo says stable. Does that mean it's working for my lung cancer?",
+    "Is this lump under my arm cancer? I finished breast cancer treatment last year.",
+    "Should my wife have the radiotherapy for her breast cancer? She is 81 and frail.",
+    "My oncologist wants to lower my dose of capecitabine. Will it still work?",
+])
+def test_ones_own_finding_result_or_treatment_asked_plainly_is_personal(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.ask(message).intent == "personal_advice"
+
+
+@pytest.mark.parametrize("message, intent", [
+    ("My prostate cancer has spread to my bones. Does that mean I now have bone cancer?", "spread_keeps_name"),
+    ("I had ovarian cancer with a BRCA change. Should my daughter get tested?", "genetic_testing_family"),
+    ("Can a blood test for cancer DNA be used to spot a recurrence early?", "ctdna_testing"),
+])
+def test_general_questions_told_with_ones_own_story_keep_their_general_answer(shipped_bot: Bot, message: str,
+                                                                             intent: str) -> None:
+    assert shipped_bot.ask(message).intent == intent
+
+
 def test_whether_a_spread_cancer_takes_a_new_name_stays_a_general_question(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("My dad's bowel cancer has spread to his liver. Does that mean he has liver cancer now?")
     assert reply.intent == "spread_keeps_name"
