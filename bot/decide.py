@@ -245,11 +245,12 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
 
 
 def _suggestion_floor(r: Reading, policy: Policy) -> float:
-    """How good a candidate must be to be offered: a message about our subject always gets its
-    best few topics; a message about another illness gets none."""
+    """How good a candidate must be to be offered: a message about our subject (a topic word, or
+    a cancer, treatment or test of ours by name, such as "hospice") always gets its best few
+    topics; a message about another illness gets none."""
     if r.other_illness:
         return float("inf")
-    floor = policy.topic_suggestion_floor if r.on_topic else policy.suggestion_floor
+    floor = policy.topic_suggestion_floor if r.on_topic or r.names_ours else policy.suggestion_floor
     return min(floor, policy.threshold)
 
 

@@ -93,6 +93,12 @@ def test_a_message_about_cancer_care_that_is_not_answered_offers_its_best_topics
         assert 2 <= len(reply.suggestions) <= 3
 
 
+def test_a_message_naming_care_of_ours_without_a_topic_word_still_offers_its_best_topics(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("Hospice looked after Grandad. Since then Nan is not herself at all. What now?")
+    assert reply.kind == "fallback"
+    assert "bereavement" in [s.intent for s in reply.suggestions]
+
+
 def test_a_leading_filler_never_changes_the_reading(shipped_bot: Bot) -> None:
     plain = shipped_bot.ask("what tests check for recurrence?")
     for filler in ("ok.", "so", "right,", "Thanks. Another question:", "hi there,"):
