@@ -228,6 +228,14 @@ def test_a_personal_story_that_asks_for_a_judgement_gets_the_personal_reply(ship
     assert reply.intent == "personal_advice"
 
 
+@pytest.mark.parametrize("message", [
+    "My mum has lymphoma and the doctors have stopped her chemo. What are we supposed to do now?",
+    "Can TDM-1 be used for my wife now her breast cancer is in her liver?",
+])
+def test_a_judgement_asked_in_other_words_gets_the_personal_reply(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.ask(message).intent == "personal_advice"
+
+
 def test_a_general_question_about_a_result_is_not_taken_as_personal(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("my CEA went up a bit, what does a rising marker usually mean")
     assert reply.intent == "tumor_markers"
@@ -259,6 +267,7 @@ def test_a_statement_or_a_general_question_about_it_coming_back_is_not_personal(
     "will I make it to christmas",
     "my dad's melanoma is back, is he going to survive this?",
     "My wife's cancer has spread to her liver. Will she still be here next summer?",
+    "my father has myeloma, will he live long?",
 ])
 def test_survival_asked_in_everyday_words_gets_words_about_prognosis(shipped_bot: Bot, message: str) -> None:
     reply = shipped_bot.ask(message)
