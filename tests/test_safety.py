@@ -188,8 +188,12 @@ def test_swelling_known_after_node_surgery_gets_the_lymphoedema_answer_with_when
     assert shipped_bot.ask("my arm is swollen and my hand is puffy since this morning").intent == "emergency_swelling"
 
 
-def test_swelling_that_comes_and_goes_is_not_an_emergency(shipped_bot: Bot) -> None:
-    assert shipped_bot.ask("my arm swells on and off since my mastectomy, is there anything that helps?").kind != "emergency"
+@pytest.mark.parametrize("message", [
+    "my arm swells on and off since my mastectomy, is there anything that helps?",
+    "her hand keeps swelling up since her lumpectomy, what can she do about it?",
+])
+def test_swelling_that_comes_and_goes_is_not_an_emergency(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.ask(message).kind != "emergency"
 
 
 def test_two_categories_give_both_first_actions_most_urgent_first(shipped_bot: Bot) -> None:
@@ -230,11 +234,19 @@ def test_every_red_flag_gets_its_category(shipped_bot: Bot, item) -> None:
     assert reply.intent in item.expected
 
 
+# Questions of the labelled sets that are not red flags but set one off, kept on purpose.
+FALSE_ALARMS_KEPT = {
+    # swollen, sore legs may be a clot whatever else the doctor has named
+    "My legs are swollen and sore and the doctor says it is lipoedema. Do compression stockings help with that?",
+}
+
+
 @pytest.mark.slow
 def test_no_ordinary_question_sets_off_a_red_flag(shipped_bot: Bot) -> None:
     fired = [(i.question, shipped_bot.red_flag(i.question).trigger) for i in ORDINARY
-             if shipped_bot.red_flag(i.question) is not None]
+             if shipped_bot.red_flag(i.question) is not None and i.question not in FALSE_ALARMS_KEPT]
     assert fired == []
+    assert all(shipped_bot.red_flag(question) is not None for question in FALSE_ALARMS_KEPT)
 
 
 def stress_items(name: str) -> list[tuple[int, str, list[str]]]:
@@ -387,6 +399,11 @@ LOOK_ALIKES = [
     "I take an anti-seizure medicine, can I still have chemo?",
     "my visual field is about 45 degrees since my eye operation",
     "what is the risk of a clot on a long flight after treatment?",
+    "I have a seizure disorder and take Keppra, can I have the flu jab with my chemo?",
+    "she was fitted with a port before her chemo, how long does it stay in?",
+    "I had to have emergency surgery on my bowel last spring, when can I drive again?",
+    "I don't have a high temperature, but is a runny nose ok during chemo?",
+    "two years back I could not walk far after my operation. These days I walk daily, is swimming ok?",
 ]
 
 
@@ -429,6 +446,10 @@ def test_a_real_red_flag_beside_a_look_alike_still_fires(shipped_bot: Bot) -> No
     assert shipped_bot.ask("I don't want to die, but I want to end it all").intent == "crisis"
     assert shipped_bot.ask("my hay fever is bad and my temperature is 38.6 on chemo").intent == "emergency_fever"
     assert shipped_bot.ask("my dog is fine but I can't breathe").intent == "emergency"
+    # a negated fever masks only the fever: shivering still calls the oncology line
+    assert shipped_bot.ask("I don't have a high fever but I'm shivering and feel awful on chemo").intent \
+        == "emergency_fever"
+    assert shipped_bot.ask("he has a seizure disorder and he is having a seizure right now").kind == "emergency"
 
 
 # -- general questions: the guidance, as information --------------------------------------------
