@@ -147,6 +147,9 @@ class Analyzer:
             lambda intent: (intent.triggers, intent.trigger_lines))
         self._context = {canonical_term(c) for c in vocabulary.context}
         self._topic = {self.analyse(t).terms for t in vocabulary.topic} - {()}
+        # A topic entry that names a lexicon concept also counts through the concept's terms and
+        # its narrower concepts: "cancer" is on topic as "melanoma" or "NSCLC" too.
+        self._topic_concepts = frozenset(t for t in vocabulary.topic if t in lexicon.concepts)
 
     # -- words ---------------------------------------------------------------------------------
 
@@ -342,7 +345,9 @@ class Analyzer:
 
     def on_topic(self, analysis: Analysis) -> bool:
         """Whether a text uses one of the vocabulary's ``topic`` words or phrases, even inside a
-        synonym phrase ("the cancer is back" is one term, recur, but it names cancer).
+        synonym phrase ("the cancer is back" is one term, recur, but it names cancer), or names
+        a lexicon concept that a ``topic`` entry names (or a narrower one: "keytruda" is
+        immunotherapy).
 
         >>> vocab = Vocabulary(synonyms=(("chemotherapy", "chemo"),), topic=("chemotherapy", "side effect"))
         >>> analyzer = Analyzer(vocab, ["side", "effect"])
@@ -355,9 +360,20 @@ class Analyzer:
         >>> vocab = Vocabulary(synonyms=(("recur", "cancer is back"),), topic=("cancer",))
         >>> Analyzer(vocab, []).on_topic(Analyzer(vocab, []).analyse("the cancer is back"))
         True
+        >>> from types import MappingProxyType
+        >>> from bot.lexicon import Concept
+        >>> lex = Lexicon(MappingProxyType({
+        ...     "cancer": Concept("cancer", "cancer", ("cancer",)),
+        ...     "melanoma": Concept("melanoma", "site", ("melanoma",), ("cancer",))}))
+        >>> analyzer = Analyzer(Vocabulary(topic=("cancer",)), [], lexicon=lex)
+        >>> analyzer.on_topic(analyzer.analyse("his melanoma is back"))
+        True
         """
         present = set(analysis.terms) | set(analysis.stems)
-        return any(present.issuperset(topic) for topic in self._topic)
+        if any(present.issuperset(topic) for topic in self._topic):
+            return True
+        return bool(self._topic_concepts) and not self._topic_concepts.isdisjoint(
+            self.lexicon.expand(analysis.concepts))
 
     def context_terms(self, terms: Iterable[str]) -> tuple[str, ...]:
         """The conversation subjects (vocabulary ``context``) among these terms."""

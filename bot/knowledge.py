@@ -112,6 +112,7 @@ class _Reader:
         self.problems: list[IntentFileError] = []
         self.raw_intents: list[tuple[Intent, Path]] = []
         self.vocabulary = Vocabulary()
+        self._topic_ids: list[tuple[str, Path, int]] = []
         self.lexicon = Lexicon()
         self.safety = SafetyRules()
         self.personal = PersonalRules()
@@ -412,6 +413,9 @@ class _Reader:
                          path, data.line_of("words"))
             real_words = []
         context, topic, fillers = (self.texts(data, key, path) for key in ("context", "topic", "fillers"))
+        # A topic entry written as an id ("tumor_marker") names a lexicon concept: checked once
+        # the whole knowledge base, and so its lexicon, is read.
+        self._topic_ids.extend((entry, path, data.line_of("topic")) for entry in topic if "_" in entry)
         languages: dict[str, frozenset[str]] = {}
         raw_languages = data.get("languages", LocatedDict())
         if not isinstance(raw_languages, LocatedDict) or not all(
@@ -683,6 +687,10 @@ class _Reader:
         for question_type in self.personal.question_types:
             if question_type not in types:
                 self.problem(f"personal: {question_type!r} is not a lexicon question type", Path(self.personal.path))
+        for concept, topic_path, topic_line in self._topic_ids:
+            if concept not in self.lexicon.concepts:
+                self.problem(f"vocabulary: topic {concept!r} is not a lexicon concept"
+                             f"{_did_you_mean(concept, tuple(self.lexicon.concepts))}", topic_path, topic_line)
         for entry in self.lexicon.concepts.values():
             for broader in entry.broader:
                 if broader not in self.lexicon.concepts:

@@ -13,9 +13,9 @@ In YAML (any file of the knowledge base, under a top-level ``vocabulary:`` key):
       context:                  # subjects that carry into short follow-ups ("how is it treated?")
         - lung
         - breast
-      topic:                    # words that show a message is about this FAQ's subject
-        - cancer
-        - chemo
+      topic:                    # words that show a message is about this FAQ's subject; a
+        - cancer                # lexicon concept's id also counts through its terms and its
+        - chemo                 # narrower concepts ("cancer" through "melanoma")
       fillers:                  # openings that carry no meaning ("ok. what tests...")
         - ok
         - so
@@ -40,8 +40,9 @@ class Vocabulary:
     context: tuple[str, ...] = ()
     real_words: frozenset[str] = frozenset()
     topic: tuple[str, ...] = ()
-    """Words and phrases that show a message is about the knowledge base's subject. A long
-    message is given a slightly lower threshold only when it uses one (see policy.Policy)."""
+    """Words and phrases that show a message is about the knowledge base's subject, or lexicon
+    concept ids (then their terms and narrower concepts count). A long message is given a
+    slightly lower threshold only when it uses one (see policy.Policy)."""
     fillers: tuple[str, ...] = ()
     """Words and phrases that open a message without meaning anything ("ok.", "so", "right,")."""
     languages: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))

@@ -150,6 +150,16 @@ def test_everyday_words_do_not_name_a_concept(lexicon_bot: Bot, message: str, no
     assert not_about not in focus(lexicon_bot, message)
 
 
+@pytest.mark.parametrize("message", [
+    "my wife's myeloma is back",
+    "he is on keytruda now",
+    "her NSCLC has an EGFR change",
+])
+def test_naming_a_cancer_or_one_of_its_treatments_is_about_our_subject(lexicon_bot: Bot, message: str) -> None:
+    assert lexicon_bot.read(message).on_topic
+    assert not lexicon_bot.read("a sore throat and a cold since Monday").on_topic  # body parts are not enough
+
+
 def test_every_lexicon_file_names_its_source_and_licence() -> None:
     lexicon = load_knowledge_base().lexicon
     files = sorted(LEXICON.glob("*.yml"))

@@ -50,6 +50,9 @@ def load_error(folder: Path) -> IntentFileError:
         ("intents: &a\n  - id: a\nother: *a\n", 1, "aliases"),
         ("lexicon:\n  source: by hand (CC0)\n  concepts:\n    other:\n      kind: condition\n"
          "      endings: [-itis]\n", 6, "`endings` must be a list of word endings"),
+        ("intents:\n  - id: a\n    patterns: [x]\n    answer: y\nlexicon:\n  source: by hand (CC0)\n"
+         "  concepts:\n    tumor_marker:\n      kind: test\n      terms: [tumour marker]\n"
+         "vocabulary:\n  topic: [cancer, tumour_marker]\n", 12, "did you mean 'tumor_marker'"),
     ],
 )
 def test_broken_intent_files_name_the_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:

@@ -99,6 +99,12 @@ def test_a_message_naming_care_of_ours_without_a_topic_word_still_offers_its_bes
     assert "bereavement" in [s.intent for s in reply.suggestions]
 
 
+def test_a_cancer_named_only_by_its_kind_is_about_our_subject(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("His myeloma is back and they are talking about immune therapy every few weeks, "
+                            "what does that involve for him?")
+    assert reply.intent == "immunotherapy"
+
+
 def test_a_leading_filler_never_changes_the_reading(shipped_bot: Bot) -> None:
     plain = shipped_bot.ask("what tests check for recurrence?")
     for filler in ("ok.", "so", "right,", "Thanks. Another question:", "hi there,"):
