@@ -308,6 +308,7 @@ def test_ones_own_outlook_and_results_asked_in_other_words_are_personal(shipped_
     "Should my wife have the radiotherapy for her breast cancer? She is 81 and frail.",
     "My oncologist wants to lower my dose of capecitabine. Will it still work?",
     "Pathology says adenocarcinoma, lung primary. Can you tell me what this means for my treatment?",
+    "Could I delay my next chemo by a week for my son's graduation?",
 ])
 def test_ones_own_finding_result_or_treatment_asked_plainly_is_personal(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.ask(message).intent == "personal_advice"
