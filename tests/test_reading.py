@@ -207,6 +207,13 @@ def test_asking_what_the_bot_would_advise_for_ones_relative_gets_the_personal_re
     assert reply.intent == "personal_advice"
 
 
+def test_what_to_expect_of_a_treatment_is_not_a_judgement_on_ones_own_case(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("My mum has never had chemo before and starts next week after her cancer came back. "
+                            "What should she expect?")
+    assert reply.intent != "personal_advice"
+    assert "chemotherapy_basics" in [m.intent for m in reply.matches[:3]]
+
+
 def test_a_question_about_changing_ones_own_dose_is_personal(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("Will my chemo dosage be reduced if the side effects get worse?")
     assert reply.intent == "personal_advice" and reply.question_type == "medicine_change"

@@ -196,6 +196,15 @@ def test_swelling_that_comes_and_goes_is_not_an_emergency(shipped_bot: Bot, mess
     assert shipped_bot.ask(message).kind != "emergency"
 
 
+@pytest.mark.parametrize("message", [
+    "Could arm swelling be a sign my breast cancer is back?",
+    "Could swelling in his arm be a symptom that the cancer has spread?",
+])
+def test_asking_whether_arm_swelling_is_a_sign_gets_the_signs_answer(shipped_bot: Bot, message: str) -> None:
+    reply = shipped_bot.ask(message)
+    assert reply.kind == "answer" and reply.intent == "breast_recurrence_signs"
+
+
 def test_two_categories_give_both_first_actions_most_urgent_first(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("chest pain and a fever of 38.5, I'm on chemo")
     assert reply.red_flags[:2] == ("emergency", "emergency_fever")
