@@ -39,6 +39,11 @@ CONCEPT_KINDS = ("site", "cancer", "treatment", "test", "symptom", "body", "cond
 """What a concept may be. ``condition`` is an illness other than cancer: a message about one and
 nothing of ours is off-topic, so its words keep the weight of unknown words in matching."""
 
+CANCER_KINDS = frozenset({"site", "cancer"})
+"""The kinds of concept that name a cancer itself ("bowel cancer", "NSCLC", "mets")."""
+OURS_KINDS = CANCER_KINDS | {"treatment", "test"}
+"""The kinds that name our subject: a cancer, or a treatment or test ("hospice", "ctDNA")."""
+
 MATCHED_KINDS = frozenset({"site", "cancer", "treatment", "test", "symptom", "body"})
 """The kinds of concept matching counts. Life topics (work, money, travel) and people are the
 subject of many questions that are not ours ("is red wine good for your heart?"): the words of

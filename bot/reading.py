@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from .analysis import Analysis, Analyzer
+from .lexicon import CANCER_KINDS, OURS_KINDS
 from .likelihood import Likelihood, Opinion
 from .matcher import Matcher
 from .model import Intent, Match, PersonalRules
@@ -184,7 +185,7 @@ class Reader:
         decided_by = analysis  # the text the matches came from
         if ask != meant and story:
             # The question decides a story only when it is a question and the story is about cancer.
-            may_decide = _is_question(ask) and bool(self.analyzer.lexicon.kinds(whole.concepts) & {"site", "cancer"})
+            may_decide = _is_question(ask) and bool(self.analyzer.lexicon.kinds(whole.concepts) & CANCER_KINDS)
             asked = matches
             matches = self._prefer_ask(matches, whole, may_decide)
             decided_by = analysis if matches is asked else whole
@@ -204,7 +205,7 @@ class Reader:
                           "personal": personal, "personal_certain": certain, "unanswered": unanswered,
                           "best_on_topic": self.matcher.on_topic_share(matches[0].intent) if matches else 0.0,
                           "in_context": bool(context),
-                          "names_ours": bool(self.analyzer.lexicon.kinds(focus) & {"site", "cancer", "treatment", "test"}),
+                          "names_ours": bool(self.analyzer.lexicon.kinds(focus) & OURS_KINDS),
                           "feeling": bool(self._feelings and self._feelings.detect(whole.stems)),
                           "personal_intent": self.personal.intent or None,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading,
@@ -240,7 +241,7 @@ class Reader:
         "doctor" do not make "my epilepsy treatment" ours."""
         concepts = set(analysis.concepts)
         kinds = self.analyzer.lexicon.kinds(concepts)
-        return "condition" in kinds and not kinds & {"site", "cancer"} and not concepts & set(self.personal.about)
+        return "condition" in kinds and not kinds & CANCER_KINDS and not concepts & set(self.personal.about)
 
     def _language(self, analysis: Analysis) -> str:
         """English, a language the vocabulary lists marker words for, or "other" when most
