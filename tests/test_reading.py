@@ -241,14 +241,6 @@ def test_a_personal_story_that_asks_for_a_judgement_gets_the_personal_reply(ship
     assert reply.intent == "personal_advice"
 
 
-@pytest.mark.parametrize("message", [
-    "My mum has lymphoma and the doctors have stopped her chemo. What are we supposed to do now?",
-    "Can TDM-1 be used for my wife now her breast cancer is in her liver?",
-])
-def test_a_judgement_asked_in_other_words_gets_the_personal_reply(shipped_bot: Bot, message: str) -> None:
-    assert shipped_bot.ask(message).intent == "personal_advice"
-
-
 def test_a_general_question_about_a_result_is_not_taken_as_personal(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("my CEA went up a bit, what does a rising marker usually mean")
     assert reply.intent == "tumor_markers"
@@ -302,12 +294,6 @@ def test_a_choice_of_treatment_for_one_person_is_personal(shipped_bot: Bot, mess
     "is my husband's cancer curable now it has come back?",
     "what's my survival rate with stage 3 bowel cancer?",
     "can you read my scan report? it mentions a new spot on my lung since my cancer",
-])
-def test_ones_own_outlook_and_results_asked_in_other_words_are_personal(shipped_bot: Bot, message: str) -> None:
-    assert shipped_bot.ask(message).intent == "personal_advice"
-
-
-@pytest.mark.parametrize("message", [
     "I'm 58 and had bowel cancer two years ago. All my scans are clear. Am I cured now?",
     "I had myeloma and my calcium is raised on my bloods. Does it mean I have relapsed?",
     "The CT after six rounds of chemo says stable. Does that mean it's working for my lung cancer?",
@@ -316,8 +302,11 @@ def test_ones_own_outlook_and_results_asked_in_other_words_are_personal(shipped_
     "My oncologist wants to lower my dose of capecitabine. Will it still work?",
     "Pathology says adenocarcinoma, lung primary. Can you tell me what this means for my treatment?",
     "Could I delay my next chemo by a week for my son's graduation?",
+    "My mum has lymphoma and the doctors have stopped her chemo. What are we supposed to do now?",
+    "Can TDM-1 be used for my wife now her breast cancer is in her liver?",
 ])
-def test_ones_own_finding_result_or_treatment_asked_plainly_is_personal(shipped_bot: Bot, message: str) -> None:
+def test_ones_own_outlook_results_finding_or_treatment_asked_in_other_words_is_personal(shipped_bot: Bot,
+                                                                                        message: str) -> None:
     assert shipped_bot.ask(message).intent == "personal_advice"
 
 
