@@ -160,7 +160,11 @@ class Reader:
         meant = self._without_fillers(text)
         whole = self.analyzer.analyse(meant)
         screened = whole if scanned == meant else self.analyzer.analyse(scanned)
-        on_topic = self.analyzer.on_topic(whole)
+        # A message about another illness that names no cancer is not about ours, whatever
+        # treatment, test or care words it shares with us ("a scan with radioactive iodine" for a
+        # goitre, "PSA" for an enlarged prostate that "is not cancer").
+        kinds = self.analyzer.lexicon.kinds(whole.concepts)
+        on_topic = self.analyzer.on_topic(whole) and ("condition" not in kinds or bool(kinds & CANCER_KINDS))
         other_illness = self._other_illness(whole, on_topic)
         alarm = self.screen.screen(screened.safety_stems, in_context=not other_illness)
         if alarm.asking and other_illness:
@@ -197,7 +201,7 @@ class Reader:
         # disputed by what its short question alone resembles ("What happens at those appointments?").
         dispute = (second_reading if decided_by is analysis
                    else cache(lambda: self._likelihood().opinion(decided_by)))
-        personal, certain = self._personal(whole, analysis.question_type, on_topic)
+        personal, certain = self._personal(whole, analysis.question_type)
         named = decided_by.matched_concepts
         unanswered = named if matches and named and not self.matcher.talks_about(
             matches[0].intent, self.analyzer.lexicon.expand(named)) else ()
@@ -211,7 +215,7 @@ class Reader:
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading,
                           "dispute": dispute})
 
-    def _personal(self, whole: Analysis, question_type: str | None, on_topic: bool) -> tuple[str | None, bool]:
+    def _personal(self, whole: Analysis, question_type: str | None) -> tuple[str | None, bool]:
         """Whether the message asks about one person's own case (and how surely)."""
         if not self._own_case or not self.personal.intent:
             return None, False

@@ -80,6 +80,15 @@ def test_grief_after_a_loss_that_was_not_cancer_is_not_ours(shipped_bot: Bot, me
     assert (reply.kind, reply.intent) == (kind, intent)
 
 
+def test_a_test_we_share_with_another_illness_does_not_make_a_message_about_it_ours(shipped_bot: Bot) -> None:
+    benign = shipped_bot.ask("My husband has an enlarged prostate and his PSA went up to 5. The urologist says "
+                             "it is not cancer. Will the tablets he is on bring it down?")
+    assert benign.kind == "fallback"
+    assert "benign_tumor" in benign.focus
+    assert shipped_bot.ask("my PSA is rising again two years after my prostate cancer operation, "
+                           "what happens next?").intent == "prostate_psa_rising"
+
+
 def test_the_pandemic_as_a_time_does_not_make_a_message_about_another_illness(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("I skipped my check-ups during covid and now my cancer has come back. Is that my fault?")
     assert reply.intent == "not_your_fault"
