@@ -29,8 +29,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 INTENT_TYPES = ("content", "conversation", "red_flag", "out_of_scope")
 TOP_LEVEL_KEYS = ("topic", "intents", "vocabulary", "settings", "lexicon", "safety", "personal")
 INTENT_KEYS = ("id", "question", "patterns", "answer", "sources", "reviewed", "type", "related",
-               "triggers", "exceptions", "about", "asks", "answer_for", "urgency", "first_action", "asking",
-               "language", "requires_topic")
+               "triggers", "exceptions", "about", "asks", "covers", "answer_for", "urgency", "first_action",
+               "asking", "language", "requires_topic")
 RED_FLAG_KEYS = ("urgency", "first_action", "asking", "requires_topic")
 SAFETY_KEYS = ("asking", "now", "help_coming")
 PERSONAL_KEYS = ("intent", "about", "own_case", "judgement", "question_types", "exceptions", "general",
@@ -248,6 +248,13 @@ class _Reader:
         if asks is not None and not (isinstance(asks, str) and ID_PATTERN.match(asks)):
             fail("`asks` must be one lexicon question type id", "asks")
             asks = None
+        covers = item.get("covers", [])
+        if not isinstance(covers, list) or not all(isinstance(c, str) and ID_PATTERN.match(c) for c in covers):
+            fail("`covers` must be a list of intent ids", "covers")
+            covers = []
+        elif covers and not about:
+            fail("`covers` needs `about`: the subject for which this answer stands in for the general ones",
+                 "covers")
         answer_for: list[tuple[str, str]] = []
         variants = item.get("answer_for", LocatedDict())
         if not isinstance(variants, LocatedDict) or not all(
@@ -288,7 +295,7 @@ class _Reader:
             type=intent_type, topic=topic, related=tuple(related), path=str(path), line=where,
             pattern_lines=tuple(pattern_lines), exceptions=tuple(e.strip() for e in exceptions),
             triggers=tuple(triggers), trigger_lines=tuple(trigger_lines), about=tuple(about), asks=asks,
-            answer_for=tuple(answer_for), urgency=urgency, language=language, requires_topic=requires_topic,
+            covers=tuple(covers), answer_for=tuple(answer_for), urgency=urgency, language=language, requires_topic=requires_topic,
             first_action=" ".join(first_action.split()) if isinstance(first_action, str) else "",
             asking=asking.strip() if isinstance(asking, str) else "",
         )
@@ -673,6 +680,10 @@ class _Reader:
             for related in intent.related:
                 if related not in seen:
                     self.problem(f"intent {intent.id!r}: related id {related!r} does not exist",
+                                 Path(intent.path), intent.line, intent.id)
+            for covered in intent.covers:
+                if covered not in seen:
+                    self.problem(f"intent {intent.id!r}: covers id {covered!r} does not exist",
                                  Path(intent.path), intent.line, intent.id)
         if self.personal.intent and self.personal.intent not in seen:
             self.problem(f"personal: intent {self.personal.intent!r} does not exist", Path(self.personal.path))

@@ -312,6 +312,9 @@ def confusable_patterns(bot: "Bot") -> list[Finding]:
             if not matches:
                 continue
             top = matches[0]
+            narrower = bot.intent(top.intent)
+            if narrower is not None and intent.id in narrower.covers:
+                continue  # answered, as meant, by the answer that covers it for the subject it names
             if top.intent != intent.id:
                 own = next((m.confidence for m in matches if m.intent == intent.id), None)
                 own_text = f"{own:.2f}" if own is not None else "not in the top 5"

@@ -168,6 +168,11 @@ class Matcher:
         """The lookups computed from the index, after building it or restoring it."""
         self._all_texts = [(text, n) for n, e in enumerate(self.index) for text in e.texts]
         self._by_id = {e.intent.id: e for e in self.index}
+        # General intent -> the narrower intents that answer it for their own subject (covers:).
+        self._narrower: dict[str, list[Intent]] = defaultdict(list)
+        for entry in self.index:
+            for general in entry.intent.covers:
+                self._narrower[general].append(entry.intent)
 
     STATE_VERSION = 3
 
@@ -273,6 +278,37 @@ class Matcher:
             scored.append((min(1.0, score), number, best))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [self._match(number, score, best) for score, number, best in scored[:limit]]
+
+    def narrower(self, intent_id: str, analysis: Analysis) -> Intent | None:
+        """The intent that answers a general one for the message's own subject (its ``covers``):
+        for "can melanoma come back?", melanoma_recurrence in place of recurrence_chances. Only
+        when the message names that subject and no cancer site outside it, and one intent fits.
+
+        The second reading's opinion goes through it too, so both readings name the same answer.
+        """
+        candidates = self._narrower.get(intent_id)
+        if not candidates:
+            return None
+        lexicon = self.analyzer.lexicon
+        named = set(analysis.concepts)
+        sites = [c for c in named if lexicon.kind(c) == "site"]
+        fits = [intent for intent in candidates
+                if named & set(intent.about) and all(set(lexicon.expand([s])) & set(intent.about) for s in sites)]
+        return fits[0] if len(fits) == 1 else None
+
+    def narrowed(self, matches: Sequence[Match], analysis: Analysis) -> tuple[Match, ...]:
+        """Ranked matches, the best given way to its narrower answer for what ``analysis`` (the
+        whole message) names (see ``narrower``): it takes the best's score and place, and the
+        general answer it stands in for leaves the list."""
+        narrow = self.narrower(matches[0].intent, analysis) if matches else None
+        if narrow is None:
+            return tuple(matches)
+        own = next((m for m in matches if m.intent == narrow.id), None)
+        line = narrow.pattern_lines[0] if narrow.pattern_lines else narrow.line
+        stand_in = Match(intent=narrow.id, confidence=matches[0].confidence,
+                         pattern=own.pattern if own else narrow.patterns[0], path=narrow.path,
+                         line=own.line if own else line)
+        return (stand_in, *(m for m in matches[1:] if m.intent != narrow.id))
 
     def _best_pattern(self, entry: _IntentIndex, query: dict[str, float], query_total: float
                       ) -> tuple[float, int]:

@@ -51,6 +51,10 @@ class Intent:
     them like words every pattern uses, so a question naming the concept finds the intent."""
     asks: str | None = None
     """The lexicon question type this intent answers (``side_effects``, ``what_is``)."""
+    covers: tuple[str, ...] = ()
+    """General intents this one answers for its own subject (its ``about``): when one of them is
+    the best match for a message that names the subject ("can melanoma come back?" matched by
+    recurrence_chances), this narrower answer is given in its place."""
     answer_for: tuple[tuple[str, str], ...] = ()
     """(question type, answer) pairs: a different wording of the answer for a kind of question
     ("how long have I got" gets personal_advice's words about prognosis, not about doses)."""

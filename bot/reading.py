@@ -194,13 +194,15 @@ class Reader:
             matches = self._prefer_ask(matches, whole, may_decide)
             decided_by = analysis if matches is asked else whole
             ask_agrees = not (_is_question(ask) and self._points_elsewhere(ask, alone))
+        # A general answer gives way to the one that covers it for the subject the message names.
+        matches = self.matcher.narrowed(matches, whole)
         rule = self.rules.detect(whole.stems) if self.rules and not other_illness else None
         also = self._also(asks[1:], whole, matches)
-        second_reading = cache(lambda: self._likelihood().opinion(analysis))
+        second_reading = cache(lambda: self._narrowed(self._likelihood().opinion(analysis), whole))
         # Only the text the matches came from can dispute them: a story's answer is not
         # disputed by what its short question alone resembles ("What happens at those appointments?").
         dispute = (second_reading if decided_by is analysis
-                   else cache(lambda: self._likelihood().opinion(decided_by)))
+                   else cache(lambda: self._narrowed(self._likelihood().opinion(decided_by), whole)))
         personal, certain = self._personal(whole, analysis.question_type)
         named = decided_by.matched_concepts
         unanswered = named if matches and named and not self.matcher.talks_about(
@@ -214,6 +216,11 @@ class Reader:
                           "personal_intent": self.personal.intent or None,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading,
                           "dispute": dispute})
+
+    def _narrowed(self, opinion: Opinion | None, analysis: Analysis) -> Opinion | None:
+        """The second reading's choice, given way to its narrower answer as the matches' is."""
+        narrow = self.matcher.narrower(opinion.intent, analysis) if opinion is not None else None
+        return replace(opinion, intent=narrow.id) if opinion is not None and narrow is not None else opinion
 
     def _personal(self, whole: Analysis, question_type: str | None) -> tuple[str | None, bool]:
         """Whether the message asks about one person's own case (and how surely)."""

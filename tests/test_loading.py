@@ -47,6 +47,9 @@ def load_error(folder: Path) -> IntentFileError:
         ("intents:\n  - id: a\n    patterns: [x]\n    answer: y\n    sources:\n      - url: ftp://x\n", 6, "http"),
         ("intents:\n  - id: a\n    patterns: [x]\n    answer: Call {emergncy_number}\n", 2, "unknown placeholder"),
         ("intents:\n  - id: a\n    patterns: [x]\n    answer: y\n    related: [nowhere]\n", 2, "'nowhere'"),
+        ("intents:\n  - id: a\n    patterns: [x]\n    answer: y\n    about: [cancer]\n    covers: [nowhere]\n", 2,
+         "covers id 'nowhere' does not exist"),
+        ("intents:\n  - id: a\n    patterns: [x]\n    answer: y\n    covers: [a]\n", 5, "`covers` needs `about`"),
         ("intents: &a\n  - id: a\nother: *a\n", 1, "aliases"),
         ("lexicon:\n  source: by hand (CC0)\n  concepts:\n    other:\n      kind: condition\n"
          "      endings: [-itis]\n", 6, "`endings` must be a list of word endings"),
