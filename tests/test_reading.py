@@ -18,6 +18,7 @@ from bot import Bot
     ("cervical lymphadenopathy two years after treatment", "swollen_lymph_nodes"),
     ("NSCLC came back after my lobectomy", "lung_cancer"),
     ("my dad has odynophagia after his treatment for throat cancer", "trouble_swallowing"),
+    ("they put a camera into the bladder every few months, is that normal?", "cystoscopy"),
 ])
 def test_what_a_message_is_about_is_recognised_in_lay_and_clinical_words(shipped_bot: Bot, message: str,
                                                                          concept: str) -> None:
