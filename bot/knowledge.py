@@ -295,7 +295,8 @@ class _Reader:
             type=intent_type, topic=topic, related=tuple(related), path=str(path), line=where,
             pattern_lines=tuple(pattern_lines), exceptions=tuple(e.strip() for e in exceptions),
             triggers=tuple(triggers), trigger_lines=tuple(trigger_lines), about=tuple(about), asks=asks,
-            covers=tuple(covers), answer_for=tuple(answer_for), urgency=urgency, language=language, requires_topic=requires_topic,
+            covers=tuple(covers), answer_for=tuple(answer_for), urgency=urgency, language=language,
+            requires_topic=requires_topic,
             first_action=" ".join(first_action.split()) if isinstance(first_action, str) else "",
             asking=asking.strip() if isinstance(asking, str) else "",
         )
