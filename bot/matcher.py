@@ -282,33 +282,46 @@ class Matcher:
     def narrower(self, intent_id: str, analysis: Analysis) -> Intent | None:
         """The intent that answers a general one for the message's own subject (its ``covers``):
         for "can melanoma come back?", melanoma_recurrence in place of recurrence_chances. Only
-        when the message names that subject and no cancer site outside it, and one intent fits.
-
-        The second reading's opinion goes through it too, so both readings name the same answer.
-        """
-        candidates = self._narrower.get(intent_id)
-        if not candidates:
-            return None
-        lexicon = self.analyzer.lexicon
-        named = set(analysis.concepts)
-        sites = [c for c in named if lexicon.kind(c) == "site"]
-        fits = [intent for intent in candidates
-                if named & set(intent.about) and all(set(lexicon.expand([s])) & set(intent.about) for s in sites)]
+        when the message names that subject and no cancer site outside it, and one intent fits."""
+        fits = [intent for intent in self._narrower.get(intent_id, ()) if self._speaks_for(intent, analysis)]
         return fits[0] if len(fits) == 1 else None
 
     def narrowed(self, matches: Sequence[Match], analysis: Analysis) -> tuple[Match, ...]:
-        """Ranked matches, the best given way to its narrower answer for what ``analysis`` (the
-        whole message) names (see ``narrower``): it takes the best's score and place, and the
-        general answer it stands in for leaves the list."""
-        narrow = self.narrower(matches[0].intent, analysis) if matches else None
-        if narrow is None:
-            return tuple(matches)
-        own = next((m for m in matches if m.intent == narrow.id), None)
-        line = narrow.pattern_lines[0] if narrow.pattern_lines else narrow.line
-        stand_in = Match(intent=narrow.id, confidence=matches[0].confidence,
+        """Ranked matches, with a general best match given way to its narrower answer for what
+        ``analysis`` (the whole message) names (see ``narrower``), which takes its score and
+        place. The general answers the best one covers for that subject leave the list, and so
+        do the answers about other cancers that the message does not name: they are not a close
+        second to the answer about the cancer it does name."""
+        if not matches:
+            return ()
+        lead, rest = matches[0], matches[1:]
+        narrow = self.narrower(lead.intent, analysis)
+        if narrow is not None:
+            own = next((m for m in matches if m.intent == narrow.id), None)
+            line = narrow.pattern_lines[0] if narrow.pattern_lines else narrow.line
+            lead = Match(intent=narrow.id, confidence=lead.confidence,
                          pattern=own.pattern if own else narrow.patterns[0], path=narrow.path,
                          line=own.line if own else line)
-        return (stand_in, *(m for m in matches[1:] if m.intent != narrow.id))
+        elif not self._speaks_for(self._by_id[lead.intent].intent, analysis):
+            return tuple(matches)
+        covered = set(self._by_id[lead.intent].intent.covers)
+        return (lead, *(m for m in rest if m.intent != lead.intent and m.intent not in covered
+                        and not self._about_another(self._by_id[m.intent].intent, analysis)))
+
+    def _about_another(self, intent: Intent, analysis: Analysis) -> bool:
+        """Whether an intent that covers general ones is about a cancer the message does not name."""
+        return bool(intent.covers) and not set(analysis.concepts) & set(intent.about)
+
+    def _speaks_for(self, intent: Intent, analysis: Analysis) -> bool:
+        """Whether an intent that covers general ones is the answer for what the message names:
+        its subject, and no cancer site outside it."""
+        if not intent.covers:
+            return False
+        lexicon = self.analyzer.lexicon
+        named = set(analysis.concepts)
+        about = set(intent.about)
+        return bool(named & about) and all(
+            set(lexicon.expand([c])) & about for c in named if lexicon.kind(c) == "site")
 
     def _best_pattern(self, entry: _IntentIndex, query: dict[str, float], query_total: float
                       ) -> tuple[float, int]:

@@ -95,6 +95,14 @@ def test_a_general_question_about_a_cancer_with_its_own_answer_gets_that_answer(
     assert [m.intent for m in reply.matches].count("recurrence_chances") <= (intent == "recurrence_chances")
 
 
+def test_a_cancers_own_answer_is_not_made_a_close_call_by_the_answers_it_covers(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("after bladder cancer how often do they check inside the bladder?")
+    assert reply.intent == "bladder_recurrence"
+    # the general follow-up answer, which it covers for bladder cancer, and the answers about
+    # cancers the message does not name are not its runners-up
+    assert {m.intent for m in reply.matches}.isdisjoint({"follow_up_schedule", "colorectal_recurrence"})
+
+
 def test_a_test_we_share_with_another_illness_does_not_make_a_message_about_it_ours(shipped_bot: Bot) -> None:
     benign = shipped_bot.ask("My husband has an enlarged prostate and his PSA went up to 5. The urologist says "
                              "it is not cancer. Will the tablets he is on bring it down?")
