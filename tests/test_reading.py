@@ -19,6 +19,7 @@ from bot import Bot
     ("NSCLC came back after my lobectomy", "lung_cancer"),
     ("my dad has odynophagia after his treatment for throat cancer", "trouble_swallowing"),
     ("they put a camera into the bladder every few months, is that normal?", "cystoscopy"),
+    ("can I go swimming with a PICC line in?", "chemotherapy"),        # a device for giving chemo
 ])
 def test_what_a_message_is_about_is_recognised_in_lay_and_clinical_words(shipped_bot: Bot, message: str,
                                                                          concept: str) -> None:
