@@ -44,7 +44,7 @@ _QUESTION_WORDS = frozenset("""what whats how why when where who whom whose whic
 # Words that say nothing of a subject: a question made only of them ("What do I do now?") asks
 # about the story before it.
 _GENERIC = frozenset("""i me my we us our you your he him his she her do does did doing now then next here
-    so a an the to of for in on at with about be been get go""".split()) | _POINTS_BACK | _QUESTION_WORDS
+    so a an the to of for in on at with about be been get go start begin""".split()) | _POINTS_BACK | _QUESTION_WORDS
 _JOINED_QUESTION = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:what|how|why|when|where|who|which|can|could|is|are|"
                               r"do|does|should|will|would)\b)", re.IGNORECASE)
 
@@ -363,7 +363,10 @@ class Reader:
         our subject ("Who won the football?" after a story about cancer): it names nothing of ours
         and does not point back at the story ("What does that mean?", "What are they for?")."""
         words = normalised_words(ask)
-        return (not self.analyzer.on_topic(analysis) and not analysis.matched_concepts
+        # Any concept but a person counts as ours here: "How do other carers manage?" asks about
+        # the story's caring, "Can I have children after?" does not ask about the story's cancer.
+        named = {c for c in analysis.concepts if self.analyzer.lexicon.kind(c) != "person"}
+        return (not self.analyzer.on_topic(analysis) and not named
                 and not _POINTS_BACK.intersection(words) and not _GENERIC.issuperset(words))
 
     def _also(self, others: list[str], whole: Analysis, main: tuple[Match, ...]) -> tuple[Match, ...]:

@@ -174,6 +174,12 @@ def test_a_question_that_points_back_at_the_story_is_answered_from_the_story(shi
     assert shipped_bot.ask(message).intent == intent
 
 
+def test_a_question_about_the_storys_own_life_matter_is_not_about_something_else(shipped_bot: Bot) -> None:
+    story = "Since her cancer came back I look after my mum every day as well as working full time."
+    assert shipped_bot.read(f"{story} How do other carers manage?").ask_agrees
+    assert not shipped_bot.read(f"{story} Who won the football last night?").ask_agrees
+
+
 def test_a_question_about_something_else_after_a_story_is_not_answered_from_the_story(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("I was treated for throat cancer two years ago and I am doing fine now. "
                             "Who won the football last night?")
