@@ -74,6 +74,7 @@ def test_a_dose_question_about_another_illness_is_declined_and_one_about_cancer_
     ("my dad died of a heart attack last month, is it normal to cry every day?", "fallback", None),
     ("our cat died last week and the kids are heartbroken, how do we cope?", "fallback", None),
     ("my grandmother died peacefully of old age, how do I deal with the grief?", "fallback", None),
+    ("is it normal to feel such grief after a divorce?", "fallback", None),
     ("my husband died of cancer last month, how do i cope", "answer", "bereavement"),
 ])
 def test_grief_after_a_loss_that_was_not_cancer_is_not_ours(shipped_bot: Bot, message: str, kind: str,
