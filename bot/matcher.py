@@ -282,7 +282,8 @@ class Matcher:
     def narrower(self, intent_id: str, analysis: Analysis) -> Intent | None:
         """The intent that answers a general one for the message's own subject (its ``covers``):
         for "can melanoma come back?", melanoma_recurrence in place of recurrence_chances. Only
-        when the message names that subject and no cancer site outside it, and one intent fits."""
+        when the message names that subject and nothing of its kind outside it (another cancer
+        site, another treatment), and one intent fits."""
         fits = [intent for intent in self._narrower.get(intent_id, ()) if self._speaks_for(intent, analysis)]
         return fits[0] if len(fits) == 1 else None
 
@@ -314,14 +315,17 @@ class Matcher:
 
     def _speaks_for(self, intent: Intent, analysis: Analysis) -> bool:
         """Whether an intent that covers general ones is the answer for what the message names:
-        its subject, and no cancer site outside it."""
+        its subject, and nothing of the same kind (or a cancer site) outside it: "chemo or
+        immunotherapy?" is not a question for the immunotherapy answer alone."""
         if not intent.covers:
             return False
         lexicon = self.analyzer.lexicon
         named = set(analysis.concepts)
         about = set(intent.about)
+        kinds = {lexicon.kind(c) for c in about} | {"site"}
+        broader = set(lexicon.expand(list(about)))
         return bool(named & about) and all(
-            set(lexicon.expand([c])) & about for c in named if lexicon.kind(c) == "site")
+            c in broader or set(lexicon.expand([c])) & about for c in named if lexicon.kind(c) in kinds)
 
     def _best_pattern(self, entry: _IntentIndex, query: dict[str, float], query_total: float
                       ) -> tuple[float, int]:

@@ -247,6 +247,8 @@ def test_every_red_flag_gets_its_category(shipped_bot: Bot, item) -> None:
 FALSE_ALARMS_KEPT = {
     # swollen, sore legs may be a clot whatever else the doctor has named
     "My legs are swollen and sore and the doctor says it is lipoedema. Do compression stockings help with that?",
+    # a swollen arm told with nothing of how long or how fast may be a clot: the team today
+    "swollen arm after breast surgery",
 }
 
 
