@@ -45,8 +45,12 @@ def test_an_unseen_drug_name_reaches_the_answer_about_its_kind_of_treatment(ship
     assert "hormone_therapy" in reply.focus and reply.question_type == "side_effects"
 
 
-def test_a_message_about_another_illness_is_declined_without_options(shipped_bot: Bot) -> None:
-    reply = shipped_bot.ask("my gout has flared up again in my big toe, what helps with the pain?")
+@pytest.mark.parametrize("message", [
+    "my gout has flared up again in my big toe, what helps with the pain?",
+    "my son tore a ligament playing rugby, should he have an MRI or an ultrasound?",  # an injury
+])
+def test_a_message_about_another_illness_is_declined_without_options(shipped_bot: Bot, message: str) -> None:
+    reply = shipped_bot.ask(message)
     assert reply.kind == "fallback"
     assert reply.suggestions == ()
 
