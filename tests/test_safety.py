@@ -249,6 +249,7 @@ FALSE_ALARMS_KEPT = {
     "My legs are swollen and sore and the doctor says it is lipoedema. Do compression stockings help with that?",
     # a swollen arm told with nothing of how long or how fast may be a clot: the team today
     "swollen arm after breast surgery",
+    "swollen arm after surgery",
 }
 
 
