@@ -191,8 +191,9 @@ def test_swelling_known_after_node_surgery_gets_the_lymphoedema_answer_with_when
 @pytest.mark.parametrize("message", [
     "my arm swells on and off since my mastectomy, is there anything that helps?",
     "her hand keeps swelling up since her lumpectomy, what can she do about it?",
+    "Over the past few months my arm feels heavy and my sleeves are getting tight. How is this kind of swelling treated?",
 ])
-def test_swelling_that_comes_and_goes_is_not_an_emergency(shipped_bot: Bot, message: str) -> None:
+def test_swelling_that_comes_and_goes_or_grew_over_months_is_not_an_emergency(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.ask(message).kind != "emergency"
 
 
