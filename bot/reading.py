@@ -162,10 +162,12 @@ class Reader:
         screened = whole if scanned == meant else self.analyzer.analyse(scanned)
         # A message about another illness that names no cancer is not about ours, whatever
         # treatment, test or care words it shares with us ("a scan with radioactive iodine" for a
-        # goitre, "PSA" for an enlarged prostate that "is not cancer").
-        kinds = self.analyzer.lexicon.kinds(whole.concepts)
-        on_topic = self.analyzer.on_topic(whole) and ("condition" not in kinds or bool(kinds & CANCER_KINDS))
-        other_illness = self._other_illness(whole, on_topic)
+        # goitre, "PSA" for an enlarged prostate that "is not cancer"); it is another illness's
+        # own unless it names a treatment or test of ours ("my epilepsy treatment" is not ours,
+        # general health words such as "treatment" or "doctor" notwithstanding).
+        another = self._names_another_illness(whole)
+        on_topic = self.analyzer.on_topic(whole) and not another
+        other_illness = another and not set(whole.concepts) & set(self.personal.about)
         alarm = self.screen.screen(screened.safety_stems, in_context=not other_illness)
         if alarm.asking and other_illness:
             # A past, long-standing or general question about a symptom of another illness is
@@ -246,13 +248,10 @@ class Reader:
         tail = message[-p.tail_chars:].split(None, 1)[-1]
         return f"{head}\n{tail}", self.settings.message("long_message")
 
-    def _other_illness(self, analysis: Analysis, on_topic: bool) -> bool:
-        """Whether the message names an illness other than cancer and nothing of cancer itself
-        (a cancer, a cancer treatment or test): general health words such as "treatment" or
-        "doctor" do not make "my epilepsy treatment" ours."""
-        concepts = set(analysis.concepts)
-        kinds = self.analyzer.lexicon.kinds(concepts)
-        return "condition" in kinds and not kinds & CANCER_KINDS and not concepts & set(self.personal.about)
+    def _names_another_illness(self, analysis: Analysis) -> bool:
+        """Whether a text names an illness other than cancer and no cancer itself."""
+        kinds = self.analyzer.lexicon.kinds(analysis.concepts)
+        return "condition" in kinds and not kinds & CANCER_KINDS
 
     def _language(self, analysis: Analysis) -> str:
         """English, a language the vocabulary lists marker words for, or "other" when most
