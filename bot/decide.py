@@ -18,7 +18,10 @@ In order:
    match: when it agrees with high probability on a question about our subject, the bot answers
    from a lower score and without the usual lead, because two different readings rarely agree on
    the same wrong answer. In a close call it may also choose the runner-up, but only when it is
-   near certain of it (``overturn``). A question of a single word ("chemo?") is never answered
+   near certain of it (``overturn``). What the message is about is such a reading too: when the
+   best match is the only one of the leaders whose ``about:`` names the message's treatment,
+   test, symptom or life matter (Reading.subject_focus), it is answered from the same lower score,
+   unless the second reading is sure of another answer. A question of a single word ("chemo?") is never answered
    outright unless it is a whole pattern ("hello"), and neither is a message with nothing of our
    subject that names something the best match does not talk about ("ear pain" matched on "is
    there anything I can do"), nor one that names nothing of ours matched only modestly by an
@@ -209,6 +212,16 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
             return answer(intents[second.intent], second.confidence, (second, top, *matches[2:]), question, notice,
                           f"a close call that the second reading (word likelihood) settles for the runner-up: "
                           f"it is {opinion.probability:.0%} sure of it", question_type=r.question_type)
+        # What the message is about is a reading of its own: when only the best match says it
+        # answers that subject (``about:``), the subject confirms it as the second reading does.
+        claimed = _claims(intents[top.intent], r.subject_focus)
+        if (claimed and top.intent == best_overall and r.personal is None and (r.on_topic or r.names_ours)
+                and top.confidence >= _confirmed_floor(r.words, r.on_topic, policy)
+                and not any(_claims(intents[m.intent], r.subject_focus) for m in matches[1:1 + policy.claim_rivals])
+                and not _disputed(r.dispute or r.second_reading, top.intent, policy)):
+            return answer(intents[top.intent], top.confidence, matches, question, notice,
+                          f"the message is about {', '.join(sorted(claimed))}, which only this answer says it answers",
+                          question_type=r.question_type)
         if (r.on_topic and r.ask_agrees and top.intent == best_overall
                 and _long_and_clear(top.confidence, runner_up, r.words, policy)
                 and not _disputed(r.dispute or r.second_reading, top.intent, policy)):
@@ -242,6 +255,11 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
                                         f"message never names our subject: it would need a score of "
                                         f"{policy.topic_bound_floor:.2f}")
     return declined
+
+
+def _claims(intent: Intent, subjects: Collection[str]) -> frozenset[str]:
+    """The subjects of a message that an intent says it answers (its ``about:``)."""
+    return frozenset(intent.about) & frozenset(subjects)
 
 
 def _suggestion_floor(r: Reading, policy: Policy) -> float:

@@ -34,6 +34,9 @@ class Policy:
     """...and then a question with a topic word may be answered from this score, with no margin,"""
     confirmed_long: float = 0.2
     """...and a long one from this score."""
+    claim_rivals: int = 2
+    """An answer whose ``about:`` names what the message is about is confirmed by it (like the
+    second reading) only when none of this many runners-up names it too."""
     overturn: float = 0.99
     """In a close call (within ``margin``), the second reading may choose the runner-up instead,
     from the same scores, only when it gives it at least this probability."""

@@ -97,6 +97,10 @@ class Reading:
     ask_agrees: bool = True
     """The question sentence, read alone, points to the same best answer as the whole message
     (always true for a message that is all question)."""
+    subject_focus: tuple[str, ...] = ()
+    """The concepts of ``focus`` that an answer may be about in its own right: treatments and
+    tests; life matters (work, money) when the message uses a topic word; symptoms when it names
+    a cancer (pain alone is any illness's)."""
     unanswered: tuple[str, ...] = ()
     """Concepts the question names that the best match does not talk about, not even by a
     broader concept ("ear pain" for an answer about lowering the risk of recurrence)."""
@@ -213,11 +217,22 @@ class Reader:
                           "personal": personal, "personal_certain": certain, "unanswered": unanswered,
                           "best_on_topic": self.matcher.on_topic_share(matches[0].intent) if matches else 0.0,
                           "in_context": bool(context),
+                          "subject_focus": self._subject_focus(focus, on_topic),
                           "names_ours": bool(self.analyzer.lexicon.kinds(focus) & OURS_KINDS),
                           "feeling": bool(self._feelings and self._feelings.detect(whole.stems)),
                           "personal_intent": self.personal.intent or None,
                           "single_word": len(set(analysis.terms)) <= 1, "second_reading": second_reading,
                           "dispute": dispute})
+
+    def _subject_focus(self, focus: tuple[str, ...], on_topic: bool) -> tuple[str, ...]:
+        """See Reading.subject_focus. Measured: symptoms and life matters with no more than that
+        made "pain in my hip for 15 years" and "can I refuse to sign my new contract" ours."""
+        wanted = {"treatment", "test"}
+        if on_topic:
+            wanted.add("topic")
+        if self.analyzer.lexicon.kinds(focus) & CANCER_KINDS:
+            wanted.add("symptom")
+        return tuple(c for c in focus if self.analyzer.lexicon.kind(c) in wanted)
 
     def _narrowed(self, opinion: Opinion | None, analysis: Analysis) -> Opinion | None:
         """The second reading's choice, given way to its narrower answer as the matches' is."""

@@ -191,6 +191,27 @@ def test_a_question_about_something_else_after_a_story_is_not_answered_from_the_
     assert reply.kind != "answer"
 
 
+def test_a_story_about_a_treatment_is_answered_by_the_one_answer_that_says_it_is_about_it(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("Last month my oncologist told me the breast cancer is back in my bones. She wants me "
+                            "to start immunotherapy soon. How does that kind of treatment work?")
+    assert (reply.kind, reply.intent) == ("answer", "immunotherapy")
+    assert "immunotherapy" in reply.reason
+
+
+def test_a_message_whose_subjects_two_answers_claim_is_not_settled_by_either_claim(shipped_bot: Bot) -> None:
+    # radiotherapy (radiation_therapy's subject) to ease pain (pain's subject): a close call stays one
+    reply = shipped_bot.ask("The hospital told us my wife's cancer has spread and they want to give her radiotherapy "
+                            "to ease the pain in her spine. What does that involve?")
+    assert reply.kind != "answer" or reply.intent == "radiation_therapy"
+    assert "says it answers" not in reply.reason
+
+
+def test_a_symptom_with_no_cancer_named_is_not_answered_for_naming_the_symptom(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("I have had sharp pain in my hip for years, it comes and goes with the weather. "
+                            "How can I treat this?")
+    assert reply.kind == "fallback"
+
+
 def test_radiotherapy_to_a_part_of_the_body_is_not_read_as_pain_spreading_there(shipped_bot: Bot) -> None:
     focus = shipped_bot.read("Why is an underactive thyroid a late effect of radiation to the neck?").focus
     assert "radiation_therapy" in focus and "pain" not in focus
@@ -256,6 +277,12 @@ def test_what_to_expect_of_a_treatment_is_not_a_judgement_on_ones_own_case(shipp
                             "What should she expect?")
     assert reply.intent != "personal_advice"
     assert "chemotherapy_basics" in [m.intent for m in reply.matches[:3]]
+
+
+@pytest.mark.parametrize("message", ["Is my husband strong enough for another round of chemo?",
+                                     "Am I fit enough to start chemo again?"])
+def test_whether_one_is_well_enough_for_a_treatment_is_for_ones_own_team(shipped_bot: Bot, message: str) -> None:
+    assert shipped_bot.ask(message).intent == "personal_advice"
 
 
 def test_a_question_about_changing_ones_own_dose_is_personal(shipped_bot: Bot) -> None:
