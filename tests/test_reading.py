@@ -90,6 +90,7 @@ def test_grief_after_a_loss_that_was_not_cancer_is_not_ours(shipped_bot: Bot, me
 @pytest.mark.parametrize("message, intent", [
     ("I had a melanoma cut out of my shoulder, how likely is it to come back?", "melanoma_recurrence"),
     ("how likely is cancer to come back?", "recurrence_chances"),
+    ("Which symptoms could mean ovarian cancer has returned?", "ovarian_recurrence"),
     # two cancers named: no one answer covers both, so the general one stays
     ("I have had melanoma and bowel cancer, how likely is it to come back?", "recurrence_chances"),
 ])
