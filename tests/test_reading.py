@@ -316,10 +316,13 @@ def test_a_personal_story_that_asks_for_a_judgement_gets_the_personal_reply(ship
 @pytest.mark.parametrize("message", [
     "my CEA went up a bit, what does a rising marker usually mean",
     "my psa has gone up since my op, what does a rising psa level mean?",
+    # a rising marker is a kind of result that has an answer of its own
+    "my dad's psa keeps creeping up since his radiotherapy, what does it mean?",
 ])
 def test_a_general_question_about_a_result_is_not_taken_as_personal(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.ask(message).intent in ("tumor_markers", "prostate_psa_rising")
-    assert shipped_bot.ask("my psa has gone up since my op, what does it mean?").intent == "personal_advice"
+    # its own number is one's own result
+    assert shipped_bot.ask("my psa went from 0.2 to 0.5 since my op, what does it mean?").intent == "personal_advice"
 
 
 @pytest.mark.parametrize("message", [
