@@ -21,7 +21,9 @@ In order:
    near certain of it (``overturn``). What the message is about is such a reading too: when the
    best match is the only one of the leaders whose ``about:`` names the message's treatment,
    test, symptom or life matter (Reading.subject_focus), it is answered from the same lower score,
-   unless the second reading is sure of another answer. A question of a single word ("chemo?") is never answered
+   unless the second reading is sure of another answer; and in a close call (within ``long_lead``
+   of its score) the one runner-up whose ``about:`` names the message's treatment is answered
+   instead of a best match that names none of it. A question of a single word ("chemo?") is never answered
    outright unless it is a whole pattern ("hello"), and neither is a message with nothing of our
    subject that names something the best match does not talk about ("ear pain" matched on "is
    there anything I can do"), nor one that names nothing of ours matched only modestly by an
@@ -221,6 +223,20 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
                 and not _disputed(r.dispute or r.second_reading, top.intent, policy)):
             return answer(intents[top.intent], top.confidence, matches, question, notice,
                           f"the message is about {', '.join(sorted(claimed))}, which only this answer says it answers",
+                          question_type=r.question_type)
+        # ...and in a close call, the one runner-up whose about: names the treatment the message
+        # names wins over a best match about none of it ("lung cancer back, they want radiotherapy
+        # again" is radiation_therapy's question, not the lung follow-up answer's).
+        rivals = [m for m in matches[1:1 + policy.claim_rivals] if _claims(intents[m.intent], r.treatments)]
+        if (not claimed and len(rivals) == 1 and r.personal is None and (r.on_topic or r.names_ours)
+                and top.confidence - rivals[0].confidence <= policy.long_lead * top.confidence
+                and rivals[0].confidence >= _confirmed_floor(r.words, r.on_topic, policy)
+                and not _disputed(r.dispute or r.second_reading, rivals[0].intent, policy)):
+            rival = rivals[0]
+            return answer(intents[rival.intent], rival.confidence, (rival, *(m for m in matches if m != rival)),
+                          question, notice,
+                          f"a close call that what the message is about settles for "
+                          f"{', '.join(sorted(_claims(intents[rival.intent], r.treatments)))}",
                           question_type=r.question_type)
         if (r.on_topic and r.ask_agrees and top.intent == best_overall
                 and _long_and_clear(top.confidence, runner_up, r.words, policy)

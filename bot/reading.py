@@ -101,6 +101,8 @@ class Reading:
     """The concepts of ``focus`` that an answer may be about in its own right: treatments and
     tests; life matters (work, money) when the message uses a topic word; symptoms when it names
     a cancer (pain alone is any illness's)."""
+    treatments: tuple[str, ...] = ()
+    """The treatments of ``focus`` (chemotherapy, immunotherapy...)."""
     unanswered: tuple[str, ...] = ()
     """Concepts the question names that the best match does not talk about, not even by a
     broader concept ("ear pain" for an answer about lowering the risk of recurrence)."""
@@ -218,6 +220,7 @@ class Reader:
                           "best_on_topic": self.matcher.on_topic_share(matches[0].intent) if matches else 0.0,
                           "in_context": bool(context),
                           "subject_focus": self._subject_focus(focus, on_topic),
+                          "treatments": tuple(c for c in focus if self.analyzer.lexicon.kind(c) == "treatment"),
                           "names_ours": bool(self.analyzer.lexicon.kinds(focus) & OURS_KINDS),
                           "feeling": bool(self._feelings and self._feelings.detect(whole.stems)),
                           "personal_intent": self.personal.intent or None,

@@ -199,6 +199,13 @@ def test_a_story_about_a_treatment_is_answered_by_the_one_answer_that_says_it_is
     assert "immunotherapy" in reply.reason
 
 
+def test_a_close_call_goes_to_the_one_answer_about_the_treatment_the_message_names(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("Dad's cancer came back in his lung and they want to give him radiotherapy again. "
+                            "Is that allowed a second time?")
+    assert (reply.kind, reply.intent) == ("answer", "radiation_therapy")
+    assert "radiation_therapy" in reply.reason
+
+
 def test_a_message_whose_subjects_two_answers_claim_is_not_settled_by_either_claim(shipped_bot: Bot) -> None:
     # radiotherapy (radiation_therapy's subject) to ease pain (pain's subject): a close call stays one
     reply = shipped_bot.ask("The hospital told us my wife's cancer has spread and they want to give her radiotherapy "
