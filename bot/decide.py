@@ -27,7 +27,10 @@ In order:
    outright unless it is a whole pattern ("hello"), and neither is a message with nothing of our
    subject that names something the best match does not talk about ("ear pain" matched on "is
    there anything I can do"), nor one that names nothing of ours matched only modestly by an
-   answer whose every pattern is about cancer: they are offered as suggestions instead.
+   answer whose every pattern is about cancer: they are offered as suggestions instead. An
+   out-of-scope example declines a look-alike question, but not a message about our subject when
+   none of its own examples is ("sex drive gone since our baby arrived" is no reason to decline
+   "...since the chemo").
 5. A message about our subject that is not answered always gets its best few topics as numbered
    options; a message about something else is declined without them.
 
@@ -167,7 +170,11 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
         return fallback((), settings, question=question, notice=notice)
     floor = _suggestion_floor(r, policy)
     in_scope = tuple(m for m in matches if intents[m.intent].type != "out_of_scope")
-    if intents[matches[0].intent].type == "out_of_scope" and matches[0].confidence >= policy.threshold:
+    # An example of what is out of scope that is about something else altogether ("sex drive gone
+    # since our baby arrived") does not decline a message about our subject ("...since treatment").
+    foreign = r.on_topic and r.best_on_topic == 0.0
+    if (intents[matches[0].intent].type == "out_of_scope" and matches[0].confidence >= policy.threshold
+            and not foreign):
         # The question looks most like one of the curated examples of what this bot is not
         # for ("how to find a trial lawyer"): decline, offering any close in-scope answers.
         options = tuple(suggestion(m, intents) for m in in_scope[: policy.max_suggestions]

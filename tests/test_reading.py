@@ -206,6 +206,12 @@ def test_a_close_call_goes_to_the_one_answer_about_the_treatment_the_message_nam
     assert "radiation_therapy" in reply.reason
 
 
+def test_an_out_of_scope_example_about_something_else_does_not_decline_a_message_about_our_subject(
+        shipped_bot: Bot) -> None:
+    assert shipped_bot.ask("no sex drive since the chemo, is that normal").intent == "sex_and_intimacy"
+    assert shipped_bot.ask("no sex drive since our baby, is that normal").kind == "fallback"
+
+
 def test_a_message_whose_subjects_two_answers_claim_is_not_settled_by_either_claim(shipped_bot: Bot) -> None:
     # radiotherapy (radiation_therapy's subject) to ease pain (pain's subject): a close call stays one
     reply = shipped_bot.ask("The hospital told us my wife's cancer has spread and they want to give her radiotherapy "
