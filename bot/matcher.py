@@ -58,7 +58,8 @@ class Tuning:
     no_subject_penalty: float = 0.15
     """Share lost by a subject-specific intent when the question names no subject."""
     general_penalty: float = 0.075
-    """Share lost by a general intent when the question names a subject."""
+    """Share lost by a general intent when the question names a subject (not by one that covers
+    general ones for a subject of its own, a treatment or a cancer: it is not general)."""
     incidental_share: float = 0.25
     """How much a general intent's passing mention of a subject makes that subject's term common
     (1 = as much as any other use; 0 = not at all)."""
@@ -270,7 +271,11 @@ class Matcher:
             score = (1 - t.char_weight) * (
                 t.pattern_weight * dice + (1 - t.pattern_weight) * covered / query_total
             ) + t.char_weight * strings
-            score *= 1 - self._subject_penalty(asked_about, entry.subjects)
+            # An answer with a subject of its own (a treatment or a cancer it covers general
+            # answers for) is no general answer: naming a site does not make it less apt ("my
+            # lung cancer is back and they offer immunotherapy, how does it work?").
+            if not (entry.intent.covers and not entry.subjects):
+                score *= 1 - self._subject_penalty(asked_about, entry.subjects)
             if analysis.question_type and entry.intent.asks == analysis.question_type:
                 score *= 1 + t.type_bonus
             if dice >= 0.999:

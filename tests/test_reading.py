@@ -199,6 +199,13 @@ def test_a_story_about_a_treatment_is_answered_by_the_one_answer_that_says_it_is
     assert "immunotherapy" in reply.reason
 
 
+def test_a_treatment_offered_for_a_site_that_came_back_gets_the_treatment_answer_not_the_sites(
+        shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("My mum's lung cancer has come back and her oncologist now suggests immunotherapy "
+                            "instead of more chemo. What does this treatment do?")
+    assert (reply.kind, reply.intent) == ("answer", "immunotherapy")   # not lung_adjuvant, after surgery
+
+
 def test_a_close_call_goes_to_the_one_answer_about_the_treatment_the_message_names(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("Dad's cancer came back in his lung and they want to give him radiotherapy again. "
                             "Is that allowed a second time?")
