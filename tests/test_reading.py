@@ -20,6 +20,9 @@ from bot import Bot
     ("my dad has odynophagia after his treatment for throat cancer", "trouble_swallowing"),
     ("they put a camera into the bladder every few months, is that normal?", "cystoscopy"),
     ("can I go swimming with a PICC line in?", "chemotherapy"),        # a device for giving chemo
+    ("is ondansetron enough for the sickness after each cycle?", "side_effect_medicine"),
+    ("would manual lymphatic drainage help my arm?", "lymphedema"),
+    ("what is terminal restlessness?", "death"),
 ])
 def test_what_a_message_is_about_is_recognised_in_lay_and_clinical_words(shipped_bot: Bot, message: str,
                                                                          concept: str) -> None:
@@ -225,6 +228,12 @@ def test_a_message_whose_subjects_two_answers_claim_is_not_settled_by_either_cla
                             "to ease the pain in her spine. What does that involve?")
     assert reply.kind != "answer" or reply.intent == "radiation_therapy"
     assert "says it answers" not in reply.reason
+
+
+def test_an_answer_is_found_from_clinical_words_for_what_it_is_about(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("Which anti-sickness drugs, like granisetron or aprepitant, are used to manage "
+                            "chemotherapy-induced nausea?")
+    assert reply.intent == "managing_side_effects"
 
 
 def test_a_symptom_with_no_cancer_named_is_not_answered_for_naming_the_symptom(shipped_bot: Bot) -> None:
