@@ -472,6 +472,12 @@ def test_a_pets_cancer_or_a_medicine_for_another_illness_is_declined(shipped_bot
     assert shipped_bot.ask(message).kind == "fallback"
 
 
+def test_a_fertility_clinic_for_a_couple_without_cancer_is_not_ours(shipped_bot: Bot) -> None:
+    assert shipped_bot.ask("We have been trying for a baby for two years, which fertility clinic should we "
+                           "choose?").kind == "fallback"
+    assert shipped_bot.ask("should I see a fertility doctor before chemo?").intent == "fertility"
+
+
 def test_never_having_had_cancer_is_not_ones_own_case(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("My husband has never had cancer. At what age should he get a PSA screening test?")
     assert reply.intent != "personal_advice"
