@@ -472,6 +472,12 @@ def test_a_pets_cancer_or_a_medicine_for_another_illness_is_declined(shipped_bot
     assert shipped_bot.ask(message).kind == "fallback"
 
 
+def test_asking_whether_its_return_is_a_punishment_is_not_asking_whether_it_is_back(shipped_bot: Bot) -> None:
+    assert shipped_bot.ask("is my cancer coming back some kind of punishment for something I did wrong"
+                           ).intent == "not_your_fault"
+    assert shipped_bot.ask("is my cancer back?").intent == "personal_advice"
+
+
 def test_a_fertility_clinic_for_a_couple_without_cancer_is_not_ours(shipped_bot: Bot) -> None:
     assert shipped_bot.ask("We have been trying for a baby for two years, which fertility clinic should we "
                            "choose?").kind == "fallback"
