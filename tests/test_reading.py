@@ -23,6 +23,7 @@ from bot import Bot
     ("is ondansetron enough for the sickness after each cycle?", "side_effect_medicine"),
     ("would manual lymphatic drainage help my arm?", "lymphedema"),
     ("what is terminal restlessness?", "death"),
+    ("how do people find meaning again when the cancer is back?", "spirituality"),
 ])
 def test_what_a_message_is_about_is_recognised_in_lay_and_clinical_words(shipped_bot: Bot, message: str,
                                                                          concept: str) -> None:
