@@ -224,7 +224,7 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
         # What the message is about is a reading of its own: when only the best match says it
         # answers that subject (``about:``), the subject confirms it as the second reading does.
         claimed = _claims(intents[top.intent], r.subject_focus)
-        if (claimed and top.intent == best_overall and r.personal is None and (r.on_topic or r.names_ours)
+        if (claimed and top.intent == best_overall and r.personal is None and r.on_topic
                 and top.confidence >= _confirmed_floor(r.words, r.on_topic, policy)
                 and not any(_claims(intents[m.intent], r.subject_focus) for m in matches[1:1 + policy.claim_rivals])
                 and not _disputed(r.dispute or r.second_reading, top.intent, policy)):
@@ -235,7 +235,7 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
         # names wins over a best match about none of it ("lung cancer back, they want radiotherapy
         # again" is radiation_therapy's question, not the lung follow-up answer's).
         rivals = [m for m in matches[1:1 + policy.claim_rivals] if _claims(intents[m.intent], r.treatments)]
-        if (not claimed and len(rivals) == 1 and r.personal is None and (r.on_topic or r.names_ours)
+        if (not claimed and len(rivals) == 1 and r.personal is None and r.on_topic
                 and top.confidence - rivals[0].confidence <= policy.long_lead * top.confidence
                 and rivals[0].confidence >= _confirmed_floor(r.words, r.on_topic, policy)
                 and not _disputed(r.dispute or r.second_reading, rivals[0].intent, policy)):
