@@ -21,7 +21,8 @@ In order:
    near certain of it (``overturn``). What the message is about is such a reading too: when the
    best match is the only one of the leaders whose ``about:`` names the message's treatment,
    test, symptom or life matter (Reading.subject_focus), it is answered from the same lower score,
-   unless the second reading is sure of another answer; and in a close call (within ``long_lead``
+   unless the second reading is sure of another answer (from lower still, ``claimed_and_confirmed``,
+   when that subject is a treatment and the second reading agrees); and in a close call (within ``long_lead``
    of its score) the one runner-up whose ``about:`` names the message's treatment is answered
    instead of a best match that names none of it. A question of a single word ("chemo?") is never answered
    outright unless it is a whole pattern ("hello"), and neither is a message with nothing of our
@@ -222,15 +223,23 @@ def _choose(r: Reading, intents: Mapping[str, Intent], settings: Settings, polic
                           f"a close call that the second reading (word likelihood) settles for the runner-up: "
                           f"it is {opinion.probability:.0%} sure of it", question_type=r.question_type)
         # What the message is about is a reading of its own: when only the best match says it
-        # answers that subject (``about:``), the subject confirms it as the second reading does.
+        # answers that subject (``about:``), the subject confirms it as the second reading does;
+        # and when the subject is a treatment and the second reading agrees too, from lower still
+        # (a clinical message spreads its score over many words the patterns never use).
         claimed = _claims(intents[top.intent], r.subject_focus)
         if (claimed and top.intent == best_overall and r.personal is None and r.on_topic
-                and top.confidence >= _confirmed_floor(r.words, r.on_topic, policy)
                 and not any(_claims(intents[m.intent], r.subject_focus) for m in matches[1:1 + policy.claim_rivals])
                 and not _disputed(r.dispute or r.second_reading, top.intent, policy)):
-            return answer(intents[top.intent], top.confidence, matches, question, notice,
-                          f"the message is about {', '.join(sorted(claimed))}, which only this answer says it answers",
-                          question_type=r.question_type)
+            if top.confidence >= _confirmed_floor(r.words, r.on_topic, policy):
+                return answer(intents[top.intent], top.confidence, matches, question, notice,
+                              f"the message is about {', '.join(sorted(claimed))}, which only this answer says "
+                              f"it answers", question_type=r.question_type)
+            treatment = _claims(intents[top.intent], r.treatments)
+            if (treatment and top.confidence >= policy.claimed_and_confirmed
+                    and _agrees(r.second_reading, top.intent, policy)):
+                return answer(intents[top.intent], top.confidence, matches, question, notice,
+                              f"the message names {', '.join(sorted(treatment))}, which only this answer says it "
+                              f"answers, and the second reading agrees", question_type=r.question_type)
         # ...and in a close call, the one runner-up whose about: names the treatment the message
         # names wins over a best match about none of it ("lung cancer back, they want radiotherapy
         # again" is radiation_therapy's question, not the lung follow-up answer's).
@@ -300,6 +309,12 @@ def _confirmed_floor(words: int, on_topic: bool, policy: Policy) -> float:
     if not on_topic:
         return policy.threshold
     return policy.confirmed_long if words >= policy.long_message else policy.confirmed
+
+
+def _agrees(second_reading: Callable[[], Opinion | None] | None, intent: str, policy: Policy) -> bool:
+    """Whether the second reading is sure of this answer."""
+    opinion = second_reading() if second_reading is not None else None
+    return opinion is not None and opinion.intent == intent and opinion.probability >= policy.agreement
 
 
 def _disputed(second_reading: Callable[[], Opinion | None] | None, intent: str, policy: Policy) -> bool:

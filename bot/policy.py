@@ -36,7 +36,10 @@ class Policy:
     """...and a long one from this score."""
     claim_rivals: int = 2
     """An answer whose ``about:`` names what the message is about is confirmed by it (like the
-    second reading) only when none of this many runners-up names it too."""
+    second reading, from ``confirmed`` or ``confirmed_long``) only when none of this many
+    runners-up names it too..."""
+    claimed_and_confirmed: float = 0.15
+    """...and from this score when the subject is a treatment and the second reading agrees too."""
     overturn: float = 0.99
     """In a close call (within ``margin``), the second reading may choose the runner-up instead,
     from the same scores, only when it gives it at least this probability."""

@@ -210,6 +210,14 @@ def test_a_treatment_offered_for_a_site_that_came_back_gets_the_treatment_answer
     assert (reply.kind, reply.intent) == ("answer", "immunotherapy")   # not lung_adjuvant, after surgery
 
 
+def test_a_clinical_question_about_a_treatment_is_answered_when_the_second_reading_agrees(shipped_bot: Bot) -> None:
+    # many words no pattern uses keep the score low; the treatment named and the second reading agree
+    reply = shipped_bot.ask("How do PD-1 checkpoint blockers such as cemiplimab or dostarlimab act against "
+                            "relapsed tumours, and which immune-mediated toxicities get monitored?")
+    assert (reply.kind, reply.intent) == ("answer", "immunotherapy")
+    assert "second reading agrees" in reply.reason
+
+
 def test_a_close_call_goes_to_the_one_answer_about_the_treatment_the_message_names(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("Dad's cancer came back in his lung and they want to give him radiotherapy again. "
                             "Is that allowed a second time?")
