@@ -318,6 +318,11 @@ def test_what_to_expect_of_a_treatment_is_not_a_judgement_on_ones_own_case(shipp
     assert "chemotherapy_basics" in [m.intent for m in reply.matches[:3]]
 
 
+def test_whether_a_treatment_will_work_for_oneself_is_for_ones_own_team(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("My PD-L1 result was 20%. Will Keytruda work for me?")
+    assert reply.intent == "personal_advice" and reply.question_type == "for_me"
+
+
 @pytest.mark.parametrize("message", ["Is my husband strong enough for another round of chemo?",
                                      "Am I fit enough to start chemo again?"])
 def test_whether_one_is_well_enough_for_a_treatment_is_for_ones_own_team(shipped_bot: Bot, message: str) -> None:
