@@ -95,6 +95,9 @@ def test_grief_after_a_loss_that_was_not_cancer_is_not_ours(shipped_bot: Bot, me
     ("I had a melanoma cut out of my shoulder, how likely is it to come back?", "melanoma_recurrence"),
     ("how likely is cancer to come back?", "recurrence_chances"),
     ("Which symptoms could mean ovarian cancer has returned?", "ovarian_recurrence"),
+    # how *they* keep an eye on it is follow-up; what *I* should keep an eye out for is signs
+    ("after my wife's rectal cancer operation, how will the doctors keep an eye on her?", "colorectal_recurrence"),
+    ("what should I keep an eye out for in case it comes back", "recurrence_signs"),
     # two cancers named: no one answer covers both, so the general one stays
     ("I have had melanoma and bowel cancer, how likely is it to come back?", "recurrence_chances"),
 ])
