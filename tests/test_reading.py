@@ -501,6 +501,12 @@ def test_a_fertility_clinic_for_a_couple_without_cancer_is_not_ours(shipped_bot:
     assert shipped_bot.ask("should I see a fertility doctor before chemo?").intent == "fertility"
 
 
+def test_a_support_group_for_new_parents_is_not_ours_unless_cancer_is_named(shipped_bot: Bot) -> None:
+    assert shipped_bot.ask("Is there a support group for new mums in my area?").kind == "fallback"
+    assert shipped_bot.ask("I'm a new mum and my breast cancer has come back, is there a support group for "
+                           "people like me?").intent == "support_groups"
+
+
 def test_never_having_had_cancer_is_not_ones_own_case(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("My husband has never had cancer. At what age should he get a PSA screening test?")
     assert reply.intent != "personal_advice"
