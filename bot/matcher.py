@@ -296,8 +296,9 @@ class Matcher:
         """Ranked matches, with a general best match given way to its narrower answer for what
         ``analysis`` (the whole message) names (see ``narrower``), which takes its score and
         place. The general answers the best one covers for that subject leave the list, and so
-        do the answers about other subjects (a cancer, a treatment) that the message does not
-        name: they are not a close second to the answer about the one it does name."""
+        do the answers about other subjects (a cancer, a treatment, a site such as lung or
+        breast) that the message does not name: they are not a close second to the answer about
+        the one it does name."""
         if not matches:
             return ()
         lead, rest = matches[0], matches[1:]
@@ -315,8 +316,12 @@ class Matcher:
                         and not self._about_another(self._by_id[m.intent].intent, analysis)))
 
     def _about_another(self, intent: Intent, analysis: Analysis) -> bool:
-        """Whether an intent that covers general ones is about a subject the message does not name."""
-        return bool(intent.covers) and not set(analysis.concepts) & set(intent.about)
+        """Whether an intent about one subject is about a subject the message does not name: one
+        that covers general ones, or one whose patterns are about a subject (lung, breast)."""
+        if intent.covers:
+            return not set(analysis.concepts) & set(intent.about)
+        subjects = self._by_id[intent.id].subjects
+        return bool(subjects) and not subjects & set(self.analyzer.context_terms(analysis.terms))
 
     def _speaks_for(self, intent: Intent, analysis: Analysis) -> bool:
         """Whether an intent that covers general ones is the answer for what the message names:

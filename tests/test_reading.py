@@ -95,6 +95,8 @@ def test_grief_after_a_loss_that_was_not_cancer_is_not_ours(shipped_bot: Bot, me
     ("I had a melanoma cut out of my shoulder, how likely is it to come back?", "melanoma_recurrence"),
     ("how likely is cancer to come back?", "recurrence_chances"),
     ("Which symptoms could mean ovarian cancer has returned?", "ovarian_recurrence"),
+    ("my sister finished treatment for ovarian cancer last year, which signs of it returning should we look "
+     "out for?", "ovarian_recurrence"),
     # how *they* keep an eye on it is follow-up; what *I* should keep an eye out for is signs
     ("after my wife's rectal cancer operation, how will the doctors keep an eye on her?", "colorectal_recurrence"),
     ("what should I keep an eye out for in case it comes back", "recurrence_signs"),
@@ -487,6 +489,16 @@ def test_stopping_or_halving_ones_own_cancer_medicine_is_personal(shipped_bot: B
 ])
 def test_a_pets_cancer_or_a_medicine_for_another_illness_is_declined(shipped_bot: Bot, message: str) -> None:
     assert shipped_bot.ask(message).kind == "fallback"
+
+
+def test_a_cancers_own_answer_has_no_close_second_about_another_site(shipped_bot: Bot) -> None:
+    reply = shipped_bot.ask("my sister finished treatment for ovarian cancer last year, which signs of it "
+                            "returning should we look out for?")
+    assert not {m.intent for m in reply.matches} & {"breast_recurrence_signs", "lung_recurrence_signs"}
+
+
+def test_asking_whether_ones_cancer_has_relapsed_is_personal(shipped_bot: Bot) -> None:
+    assert shipped_bot.ask("has my dad's lymphoma relapsed?").intent == "personal_advice"
 
 
 def test_asking_whether_its_return_is_a_punishment_is_not_asking_whether_it_is_back(shipped_bot: Bot) -> None:
