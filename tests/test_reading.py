@@ -201,11 +201,23 @@ def test_a_question_about_something_else_after_a_story_is_not_answered_from_the_
     assert reply.kind != "answer"
 
 
-def test_a_story_about_a_treatment_is_answered_by_the_one_answer_that_says_it_is_about_it(shipped_bot: Bot) -> None:
-    reply = shipped_bot.ask("Last month my oncologist told me the breast cancer is back in my bones. She wants me "
-                            "to start immunotherapy soon. How does that kind of treatment work?")
-    assert (reply.kind, reply.intent) == ("answer", "immunotherapy")
-    assert "immunotherapy" in reply.reason
+@pytest.mark.parametrize("message, intent, why", [
+    # a story whose question is about the one treatment only that answer says it answers
+    ("Last month my oncologist told me the breast cancer is back in my bones. She wants me to start "
+     "immunotherapy soon. How does that kind of treatment work?", "immunotherapy", "immunotherapy"),
+    # a clinical question: many words no pattern uses keep the score low, but the treatment named
+    # and the second reading agree
+    ("How do PD-1 checkpoint blockers such as cemiplimab or dostarlimab act against relapsed tumours, and "
+     "which immune-mediated toxicities get monitored?", "immunotherapy", "second reading agrees"),
+    # a close call goes to the one answer about the treatment the message names
+    ("Dad's cancer came back in his lung and they want to give him radiotherapy again. Is that allowed a "
+     "second time?", "radiation_therapy", "radiation_therapy"),
+])
+def test_what_a_message_is_about_settles_which_answer_it_gets(shipped_bot: Bot, message: str, intent: str,
+                                                              why: str) -> None:
+    reply = shipped_bot.ask(message)
+    assert (reply.kind, reply.intent) == ("answer", intent)
+    assert why in reply.reason
 
 
 def test_a_treatment_offered_for_a_site_that_came_back_gets_the_treatment_answer_not_the_sites(
@@ -213,21 +225,6 @@ def test_a_treatment_offered_for_a_site_that_came_back_gets_the_treatment_answer
     reply = shipped_bot.ask("My mum's lung cancer has come back and her oncologist now suggests immunotherapy "
                             "instead of more chemo. What does this treatment do?")
     assert (reply.kind, reply.intent) == ("answer", "immunotherapy")   # not lung_adjuvant, after surgery
-
-
-def test_a_clinical_question_about_a_treatment_is_answered_when_the_second_reading_agrees(shipped_bot: Bot) -> None:
-    # many words no pattern uses keep the score low; the treatment named and the second reading agree
-    reply = shipped_bot.ask("How do PD-1 checkpoint blockers such as cemiplimab or dostarlimab act against "
-                            "relapsed tumours, and which immune-mediated toxicities get monitored?")
-    assert (reply.kind, reply.intent) == ("answer", "immunotherapy")
-    assert "second reading agrees" in reply.reason
-
-
-def test_a_close_call_goes_to_the_one_answer_about_the_treatment_the_message_names(shipped_bot: Bot) -> None:
-    reply = shipped_bot.ask("Dad's cancer came back in his lung and they want to give him radiotherapy again. "
-                            "Is that allowed a second time?")
-    assert (reply.kind, reply.intent) == ("answer", "radiation_therapy")
-    assert "radiation_therapy" in reply.reason
 
 
 def test_an_out_of_scope_example_about_something_else_does_not_decline_a_message_about_our_subject(
