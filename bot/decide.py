@@ -20,13 +20,13 @@ In order:
    the same wrong answer. In a close call it may also choose the runner-up, but only when it is
    near certain of it (``overturn``). What the message is about is such a reading too: when the
    best match is the only one of the leaders whose ``about:`` names the message's treatment,
-   test, symptom or life matter (Reading.subject_focus), it is answered from the same lower score,
-   unless the second reading is sure of another answer (from lower still, ``claimed_and_confirmed``,
-   when that subject is a treatment and the second reading agrees); and in a close call (within ``long_lead``
-   of its score) the one runner-up whose ``about:`` names the message's treatment is answered
-   instead of a best match that names none of it. A question of a single word ("chemo?") is never answered
-   outright unless it is a whole pattern ("hello"), and neither is a message with nothing of our
-   subject that names something the best match does not talk about ("ear pain" matched on "is
+   test, symptom or life matter (Reading.subject_focus), it is answered from the same lower
+   score, unless the second reading is sure of another answer (and from lower still,
+   ``claimed_and_confirmed``, when that subject is a treatment and the second reading agrees);
+   in a close call (within ``long_lead`` of its score) the one runner-up whose ``about:`` names
+   the message's treatment is answered instead of a best match that names none of it. A
+   question of a single word ("chemo?") is never answered outright unless it is a whole pattern
+   ("hello"), and neither is a message with nothing of our subject that names something the best match does not talk about ("ear pain" matched on "is
    there anything I can do"), nor one that names nothing of ours matched only modestly by an
    answer whose every pattern is about cancer: they are offered as suggestions instead. An
    out-of-scope example declines a look-alike question, but not a message about our subject when
