@@ -241,6 +241,12 @@ def test_a_message_whose_subjects_two_answers_claim_is_not_settled_by_either_cla
     assert "says it answers" not in reply.reason
 
 
+@pytest.mark.parametrize("message", ["Would comparing her tests with ours show whether it runs in the family?",
+                                     "Can I amend my care plan later?"])
+def test_an_everyday_word_is_not_read_as_a_drug_a_letter_or_two_away(shipped_bot: Bot, message: str) -> None:
+    assert "side_effect_medicine" not in shipped_bot.read(message).focus
+
+
 def test_an_answer_is_found_from_clinical_words_for_what_it_is_about(shipped_bot: Bot) -> None:
     reply = shipped_bot.ask("Which anti-sickness drugs, like granisetron or aprepitant, are used to manage "
                             "chemotherapy-induced nausea?")
