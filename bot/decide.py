@@ -26,8 +26,8 @@ In order:
    in a close call (within ``long_lead`` of its score) the one runner-up whose ``about:`` names
    the message's treatment is answered instead of a best match that names none of it. A
    question of a single word ("chemo?") is never answered outright unless it is a whole pattern
-   ("hello"), and neither is a message with nothing of our subject that names something the best match does not talk about ("ear pain" matched on "is
-   there anything I can do"), nor one that names nothing of ours matched only modestly by an
+   ("hello"), and neither is a message with nothing of our subject that names something the
+   best match does not talk about ("ear pain" matched on "is there anything I can do"), nor one that names nothing of ours matched only modestly by an
    answer whose every pattern is about cancer: they are offered as suggestions instead. An
    out-of-scope example declines a look-alike question, but not a message about our subject when
    none of its own examples is ("sex drive gone since our baby arrived" is no reason to decline
@@ -311,16 +311,21 @@ def _confirmed_floor(words: int, on_topic: bool, policy: Policy) -> float:
     return policy.confirmed_long if words >= policy.long_message else policy.confirmed
 
 
+def _sure_of(second_reading: Callable[[], Opinion | None] | None, policy: Policy) -> str | None:
+    """The answer the second reading is sure of (at least ``agreement``), if any."""
+    opinion = second_reading() if second_reading is not None else None
+    return opinion.intent if opinion is not None and opinion.probability >= policy.agreement else None
+
+
 def _agrees(second_reading: Callable[[], Opinion | None] | None, intent: str, policy: Policy) -> bool:
     """Whether the second reading is sure of this answer."""
-    opinion = second_reading() if second_reading is not None else None
-    return opinion is not None and opinion.intent == intent and opinion.probability >= policy.agreement
+    return _sure_of(second_reading, policy) == intent
 
 
 def _disputed(second_reading: Callable[[], Opinion | None] | None, intent: str, policy: Policy) -> bool:
     """Whether the second reading is sure of a different answer."""
-    opinion = second_reading() if second_reading is not None else None
-    return opinion is not None and opinion.intent != intent and opinion.probability >= policy.agreement
+    sure = _sure_of(second_reading, policy)
+    return sure is not None and sure != intent
 
 
 def _long_and_clear(score: float, runner_up: float, words: int, policy: Policy) -> bool:
